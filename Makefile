@@ -1,0 +1,40 @@
+# The two commands: `make run` serves the API, `make test` runs the whole suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+FLASK := $(BIN)/flask --app wsgi
+
+.PHONY: run test lint format openapi dev-setup clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+dev-setup: $(STAMP)
+	TENANT_CONFIG_ENV=development $(FLASK) db upgrade
+
+run: dev-setup
+	@TENANT_CONFIG_ENV=development $(FLASK) dev-token --print-curl
+	TENANT_CONFIG_ENV=development $(BIN)/gunicorn wsgi:app
+
+test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+openapi: $(STAMP)
+	TENANT_CONFIG_ENV=development $(FLASK) openapi write --format=json openapi/openapi.json
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,213 @@
+"""Bearer JWT validation (Authlib resource protector), scopes and the caller's tenant claims."""
+
+from __future__ import annotations
+
+import functools
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from authlib.integrations.flask_oauth2 import ResourceProtector
+from authlib.oauth2 import OAuth2Error
+from authlib.oauth2.rfc6749 import MissingAuthorizationError, UnsupportedTokenTypeError
+from authlib.oauth2.rfc6750 import BearerTokenValidator, InvalidTokenError
+from flask import Flask, current_app, g, request
+from flask_smorest import Blueprint
+from joserfc import jws, jwt
+from joserfc.jwt import JWTClaimsRegistry
+
+from tenant_config.errors import DomainError, InsufficientScope, InvalidToken, Unauthorized
+from tenant_config.jwks import KeySetCache
+from tenant_config.settings import Settings
+
+INTEGRATION_READ = "ConnTenantConfigApi:TenantIntegration:Read"
+INTEGRATION_WRITE = "ConnTenantConfigApi:TenantIntegration:Write"
+CONFIG_READ = "ConnTenantConfigApi:TenantConfig:Read"
+CONFIG_WRITE = "ConnTenantConfigApi:TenantConfig:Write"
+CONFIG_READ_SENSITIVE = "ConnTenantConfigApi:TenantConfig:ReadSensitive"
+VERSION_READ = "ConnTenantConfigApi:TenantConfigVersion:Read"
+ADMIN = "ConnTenantConfigApi:Admin"
+
+REALM = "tenant-config"
+MAX_TOKEN_LENGTH = 16 * 1024
+MAX_CLAIM_ENTRIES = 1000
+ACCEPTED_TYPES = {"jwt", "at+jwt", "application/at+jwt"}
+IDENTITY_CLAIMS = ("email", "preferred_username", "client_id", "sub")
+
+
+class MalformedClaim(ValueError):
+    """A claim has a type or size the service does not accept."""
+
+
+def _strings(claims: dict, name: str) -> frozenset[str]:
+    value = claims.get(name)
+    if value is None:
+        return frozenset()
+    if isinstance(value, str):
+        value = value.split()
+    if not isinstance(value, list) or len(value) > MAX_CLAIM_ENTRIES:
+        raise MalformedClaim(name)
+    if not all(isinstance(item, str) and 0 < len(item) <= 255 for item in value):
+        raise MalformedClaim(name)
+    return frozenset(item.lower() if name != "partner_tenants" else item for item in value)
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The authenticated caller: who it is, what it may do and which tenants it may see."""
+
+    identity: str
+    scopes: frozenset[str]
+    tenants: frozenset[str]
+    clients: frozenset[str]
+    partner_tenants: frozenset[str]
+    expires_at: int
+
+    @property
+    def is_admin(self) -> bool:
+        return ADMIN in self.scopes
+
+    def may_read_sensitive(self) -> bool:
+        return CONFIG_READ_SENSITIVE in self.scopes
+
+    def may_see(self, *, tenant: str, client: str, connector: str, partner_tenant: str) -> bool:
+        """Tell whether an integration with these keys is within the caller's claims."""
+        return (
+            self.is_admin
+            or tenant in self.tenants
+            or client in self.clients
+            or f"{connector}:{partner_tenant}" in self.partner_tenants
+        )
+
+    @classmethod
+    def from_claims(cls, claims: dict) -> Principal:
+        """Build a principal from verified claims; raise MalformedClaim on odd shapes."""
+        scope = claims.get("scope", claims.get("scp"))
+        if isinstance(scope, list):
+            scope = " ".join(s for s in scope if isinstance(s, str))
+        if scope is not None and not isinstance(scope, str):
+            raise MalformedClaim("scope")
+        identity = next(
+            (claims[c] for c in IDENTITY_CLAIMS if isinstance(claims.get(c), str) and claims[c]),
+            None,
+        )
+        if identity is None:
+            raise MalformedClaim("sub")
+        return cls(
+            identity=identity[:255],
+            scopes=frozenset((scope or "").split()),
+            tenants=_strings(claims, "tenants"),
+            clients=_strings(claims, "clients"),
+            partner_tenants=_strings(claims, "partner_tenants"),
+            expires_at=int(claims["exp"]),
+        )
+
+
+class JWTValidator(BearerTokenValidator):
+    """Validate signature, algorithm, type and registered claims of an access token."""
+
+    def __init__(self, settings: Settings, keys: KeySetCache):
+        super().__init__(realm=REALM)
+        self.settings = settings
+        self.keys = keys
+        self.claims = JWTClaimsRegistry(
+            leeway=settings.jwt_leeway_seconds,
+            iss={"essential": True, "value": settings.jwt_issuer},
+            aud={"essential": True, "value": settings.jwt_audience},
+            exp={"essential": True},
+        )
+
+    def authenticate_token(self, token_string: str) -> Principal:
+        """Return the principal of a valid token; raise InvalidTokenError for any fault."""
+        if len(token_string) > MAX_TOKEN_LENGTH:
+            raise InvalidTokenError(realm=REALM)
+        try:
+            header = jws.extract_compact(token_string.encode("ascii")).headers()
+            typ = header.get("typ")
+            if typ is not None and (not isinstance(typ, str) or typ.lower() not in ACCEPTED_TYPES):
+                raise MalformedClaim("typ")
+            kid = header.get("kid")
+            keyset = self.keys.get(kid if isinstance(kid, str) else None)
+            token = jwt.decode(token_string, keyset, algorithms=list(self.settings.jwt_algorithms))
+            self.claims.validate(token.claims)
+            iat = token.claims.get("iat")
+            if iat is not None and iat > time.time() + self.settings.jwt_leeway_seconds:
+                raise MalformedClaim("iat")
+            return Principal.from_claims(token.claims)
+        except DomainError:
+            raise
+        except Exception as exc:  # joserfc raises JoseError, ValueError, KeyError, TypeError...
+            raise InvalidTokenError(realm=REALM) from exc
+
+    def validate_token(self, token: Principal, scopes, request) -> None:
+        """Require every scope in `scopes`."""
+        missing = [s for s in scopes or () if s not in token.scopes]
+        if missing:
+            g.identity = token.identity
+            raise InsufficientScope(
+                f"This operation requires the scope {missing[0]}.",
+                headers={
+                    "WWW-Authenticate": f'Bearer realm="{REALM}", error="insufficient_scope", '
+                    f'scope="{" ".join(scopes)}"'
+                },
+            )
+
+
+class ProblemResourceProtector(ResourceProtector):
+    """Authlib's protector whose failures become problem documents with RFC 6750 headers."""
+
+    def raise_error_response(self, error: OAuth2Error):
+        if isinstance(error, MissingAuthorizationError | UnsupportedTokenTypeError):
+            raise Unauthorized(
+                "This operation needs a bearer token in the Authorization header.",
+                headers={"WWW-Authenticate": f'Bearer realm="{REALM}"'},
+            )
+        raise InvalidToken(
+            "The access token is expired, malformed or otherwise invalid.",
+            headers={"WWW-Authenticate": f'Bearer realm="{REALM}", error="invalid_token"'},
+        )
+
+
+def init_auth(app: Flask, settings: Settings) -> None:
+    """Register the token validator for this app."""
+    protector = ProblemResourceProtector()
+    protector.register_token_validator(JWTValidator(settings, KeySetCache(settings)))
+    app.extensions["tenant_config.auth"] = protector
+
+
+def authenticate(scope: str) -> Principal:
+    """Validate the request's bearer token and require `scope`; return the caller."""
+    if "access_token" in request.args:
+        raise InvalidToken(
+            "Access tokens are accepted only in the Authorization header.",
+            headers={"WWW-Authenticate": f'Bearer realm="{REALM}", error="invalid_request"'},
+        )
+    protector: ProblemResourceProtector = current_app.extensions["tenant_config.auth"]
+    try:
+        principal = protector.acquire_token([scope])
+    except OAuth2Error as error:
+        protector.raise_error_response(error)
+    g.principal = principal
+    g.identity = principal.identity
+    return principal
+
+
+def current_principal() -> Principal:
+    """Return the caller authenticated for this request."""
+    return g.principal
+
+
+def protected(blp: Blueprint, scope: str) -> Callable:
+    """Require a bearer token with `scope` before the view runs, and document it."""
+
+    def decorator(func: Callable) -> Callable:
+        @functools.wraps(func)
+        def wrapper(*args, **kwargs):
+            authenticate(scope)
+            return func(*args, **kwargs)
+
+        wrapper = blp.alt_response(401, response="UNAUTHORIZED")(wrapper)
+        wrapper = blp.alt_response(403, response="FORBIDDEN")(wrapper)
+        return Blueprint.doc(security=[{"bearerAuth": [scope]}])(wrapper)
+
+    return decorator

@@ -1,0 +1,68 @@
+"""Operator commands: `flask --app wsgi dev-token`."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask, current_app
+
+from tenant_config import auth
+from tenant_config.devkeys import issue_dev_token
+
+DEFAULT_SCOPES = (
+    auth.INTEGRATION_READ,
+    auth.INTEGRATION_WRITE,
+    auth.CONFIG_READ,
+    auth.CONFIG_WRITE,
+    auth.VERSION_READ,
+)
+EXAMPLE_TENANT = "1a855cf0-d29b-4fb2-a238-abd2c0d03856"
+EXAMPLE_CLIENT = "cd671e55-9575-4a25-8b1b-2e85b5867059"
+
+
+@click.command("dev-token")
+@click.option("--scope", "scopes", multiple=True, help="Scope to grant (repeatable).")
+@click.option("--tenant", "tenants", multiple=True, help="Tenant id the caller may see.")
+@click.option("--client", "clients", multiple=True, help="Client id the caller may see.")
+@click.option("--partner-tenant", "partner_tenants", multiple=True, help="CONNECTOR:partnerTenant.")
+@click.option("--admin", is_flag=True, help="Add ConnTenantConfigApi:Admin (sees every tenant).")
+@click.option("--sensitive", is_flag=True, help="Add ...:TenantConfig:ReadSensitive.")
+@click.option("--subject", default="developer@example.com", show_default=True)
+@click.option(
+    "--ttl", "ttl_seconds", default=3600, show_default=True, type=click.IntRange(1, 86400)
+)
+@click.option("--print-curl", is_flag=True, help="Print a ready-to-paste curl command.")
+def dev_token(
+    scopes, tenants, clients, partner_tenants, admin, sensitive, subject, ttl_seconds, print_curl
+):
+    """Print an access token signed with the development key (development only)."""
+    settings = current_app.config["TENANT_CONFIG"]
+    if not settings.development or not settings.dev_signing_key_path.exists():
+        raise click.ClickException(
+            f"no development key at {settings.dev_signing_key_path}; "
+            "dev-token works only with TENANT_CONFIG_ENV=development (make run sets it)"
+        )
+    granted = list(scopes or DEFAULT_SCOPES)
+    granted += [auth.ADMIN] if admin else []
+    granted += [auth.CONFIG_READ_SENSITIVE] if sensitive else []
+    token = issue_dev_token(
+        settings,
+        subject=subject,
+        scopes=granted,
+        tenants=list(tenants or ([] if admin else [EXAMPLE_TENANT])),
+        clients=list(clients),
+        partner_tenants=list(partner_tenants),
+        ttl_seconds=ttl_seconds,
+    )
+    if not print_curl:
+        click.echo(token)
+        return
+    click.echo("A development token (1 hour) for tenant " + EXAMPLE_TENANT + ":\n")
+    click.echo(
+        f"  curl -H 'Authorization: Bearer {token}' http://127.0.0.1:8080/tenantintegrations\n"
+    )
+    click.echo("More: flask --app wsgi dev-token --help   Docs: http://127.0.0.1:8080/docs\n")
+
+
+def register_cli(app: Flask) -> None:
+    """Add the operator commands to `flask`."""
+    app.cli.add_command(dev_token)

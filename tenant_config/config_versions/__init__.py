@@ -1,0 +1,1 @@
+"""Config versions: the append-only history of every change to a config."""

@@ -1,0 +1,93 @@
+"""The tenant_config_versions table: one row per change, never updated, never deleted."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from tenant_config.configs.models import DESCRIPTION_MAX_LENGTH, VALUE_MAX_LENGTH, Config
+from tenant_config.database import db
+
+CREATE, UPDATE, DELETE, RESTORE = "CREATE", "UPDATE", "DELETE", "RESTORE"
+
+
+class ConfigVersion(db.Model):
+    """The full state of a config at one version, with the operation that made it."""
+
+    __tablename__ = "tenant_config_versions"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    tenant_config_id: Mapped[uuid.UUID]  # no foreign key: history outlives the config
+    version: Mapped[int]
+    operation: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    created_by: Mapped[str]
+    updated_by: Mapped[str]
+    integration_id: Mapped[uuid.UUID]
+    integration_name: Mapped[str]
+    client: Mapped[str]
+    client_name: Mapped[str | None]
+    tenant: Mapped[str]
+    tenant_name: Mapped[str | None]
+    partner_tenant: Mapped[str]
+    partner_tenant_name: Mapped[str | None]
+    connector: Mapped[str]
+    group: Mapped[str] = mapped_column("group_name")
+    name: Mapped[str]
+    label: Mapped[str | None]
+    description: Mapped[str | None] = mapped_column(String(DESCRIPTION_MAX_LENGTH))
+    value: Mapped[str | None] = mapped_column(String(VALUE_MAX_LENGTH))
+    sensitive: Mapped[bool]
+
+    __table_args__ = (
+        UniqueConstraint("tenant_config_id", "version", name="uq_config_version"),
+        Index("ix_config_version_integration_group", "integration_id", "group_name"),
+        Index("ix_config_version_integration_name", "integration_id", "name"),
+        Index("ix_config_version_integration_updated", "integration_id", "updated_at", "id"),
+    )
+
+    @classmethod
+    def of(cls, config: Config, operation: str) -> ConfigVersion:
+        """Snapshot `config` as it stands after `operation` (flushed, so its version is set)."""
+        return cls._snapshot(
+            config, operation, config.version, config.updated_at, config.updated_by
+        )
+
+    @classmethod
+    def deletion(cls, config: Config, *, at: datetime, by: str) -> ConfigVersion:
+        """Record the deletion of `config`: its last state at the next version."""
+        return cls._snapshot(config, DELETE, config.version + 1, at, by)
+
+    @classmethod
+    def _snapshot(
+        cls, config: Config, operation: str, version: int, updated_at: datetime, updated_by: str
+    ) -> ConfigVersion:
+        integration = config.integration
+        return cls(
+            tenant_config_id=config.id,
+            version=version,
+            operation=operation,
+            created_at=config.created_at,
+            updated_at=updated_at,
+            created_by=config.created_by,
+            updated_by=updated_by,
+            integration_id=integration.id,
+            integration_name=integration.name,
+            client=integration.client,
+            client_name=integration.client_name,
+            tenant=integration.tenant,
+            tenant_name=integration.tenant_name,
+            partner_tenant=integration.partner_tenant,
+            partner_tenant_name=integration.partner_tenant_name,
+            connector=integration.connector,
+            group=config.group,
+            name=config.name,
+            label=config.label,
+            description=config.description,
+            value=config.value,
+            sensitive=config.sensitive,
+        )

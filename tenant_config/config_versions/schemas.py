@@ -1,0 +1,20 @@
+"""Answer shapes of config versions."""
+
+from __future__ import annotations
+
+from marshmallow import fields
+
+from tenant_config.configs.schemas import ConfigListArgsSchema, ConfigSchema
+from tenant_config.pagination import page_schema
+
+
+class ConfigVersionSchema(ConfigSchema):
+    tenantConfig = fields.UUID(attribute="tenant_config_id")
+    operation = fields.String(metadata={"enum": ["CREATE", "UPDATE", "DELETE", "RESTORE"]})
+
+
+class ConfigVersionListArgsSchema(ConfigListArgsSchema):
+    SORTABLE = (*ConfigListArgsSchema.SORTABLE, "tenantConfig", "operation")
+
+
+ConfigVersionPageSchema = page_schema(ConfigVersionSchema, "ConfigVersionPage")

@@ -1,0 +1,35 @@
+"""GET /tenantintegrations/{ti}/configs/versions."""
+
+from __future__ import annotations
+
+import uuid
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from tenant_config.auth import VERSION_READ, current_principal, protected
+from tenant_config.config_versions import service
+from tenant_config.config_versions.schemas import (
+    ConfigVersionListArgsSchema,
+    ConfigVersionPageSchema,
+)
+
+blp = Blueprint(
+    "config_versions",
+    __name__,
+    url_prefix="/tenantintegrations/<uuid:integration_id>/configs/versions",
+    description="The append-only history of an integration's configs.",
+)
+
+
+@blp.route("")
+class ConfigVersions(MethodView):
+    @protected(blp, VERSION_READ)
+    @blp.arguments(ConfigVersionListArgsSchema, location="query", error_status_code=400)
+    @blp.response(200, ConfigVersionPageSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    def get(self, args: dict, integration_id: uuid.UUID):
+        """List the version rows of an integration's configs."""
+        return service.list_versions(
+            principal=current_principal(), integration_id=integration_id, args=args
+        ).to_dict()

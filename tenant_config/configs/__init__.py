@@ -1,0 +1,1 @@
+"""Tenant configs: the named, versioned parameters of one integration."""

@@ -1,0 +1,85 @@
+"""Request and answer shapes of configs."""
+
+from __future__ import annotations
+
+from flask import g
+from marshmallow import fields
+
+from tenant_config.configs.models import DESCRIPTION_MAX_LENGTH, VALUE_MAX_LENGTH
+from tenant_config.pagination import PageArgsSchema, page_schema
+from tenant_config.schemas import Boolean, ResourceSchema, Text, UUIDText, WritableResourceSchema
+
+MASK = "********"
+EXAMPLE = {
+    "group": "messageLogConfigs",
+    "name": "messageLogEnabled",
+    "label": "Enable Message Logging",
+    "description": "This parameter is used to control message logging feature",
+    "value": "true",
+    "sensitive": False,
+}
+
+
+def shown_value(row) -> str | None:
+    """Return a row's value as the caller may see it: masked when sensitive, unless allowed."""
+    if row.sensitive and not g.principal.may_read_sensitive():
+        return MASK
+    return row.value
+
+
+class ConfigSchema(ResourceSchema):
+    client = fields.String(metadata={"format": "uuid"})
+    clientName = fields.String(attribute="client_name", allow_none=True)
+    tenant = fields.String(metadata={"format": "uuid"})
+    tenantName = fields.String(attribute="tenant_name", allow_none=True)
+    partnerTenant = fields.String(attribute="partner_tenant")
+    partnerTenantName = fields.String(attribute="partner_tenant_name", allow_none=True)
+    integration = fields.UUID(attribute="integration_id")
+    integrationName = fields.String(attribute="integration_name")
+    group = fields.String(metadata={"example": "reportingConfigs"})
+    name = fields.String(metadata={"example": "defaultSellerTaxCode"})
+    label = fields.String(allow_none=True)
+    description = fields.String(allow_none=True)
+    value = fields.Function(
+        shown_value,
+        allow_none=True,
+        metadata={"type": "string", "description": f"`{MASK}` when sensitive, unless revealed."},
+    )
+    sensitive = fields.Boolean()
+    connector = fields.String(metadata={"example": "BIGCOMMERCE_OSERIES"})
+
+
+class ConfigWriteSchema(WritableResourceSchema):
+    """A config as a client sends it. Integration fields may be sent; they must match."""
+
+    class Meta:
+        example = EXAMPLE
+
+    client = UUIDText()
+    clientName = Text(attribute="client_name", allow_none=True)
+    tenant = UUIDText()
+    tenantName = Text(attribute="tenant_name", allow_none=True)
+    partnerTenant = Text(attribute="partner_tenant")
+    partnerTenantName = Text(attribute="partner_tenant_name", allow_none=True)
+    integration = fields.UUID(attribute="integration_id")
+    integrationName = Text(attribute="integration_name")
+    connector = Text()
+    group = Text(required=True, min_length=1)
+    name = Text(required=True, min_length=1)
+    label = Text(allow_none=True, load_default=None)
+    description = Text(max_length=DESCRIPTION_MAX_LENGTH, allow_none=True, load_default=None)
+    value = Text(max_length=VALUE_MAX_LENGTH, allow_none=True, load_default=None)
+    sensitive = Boolean(load_default=False)
+
+
+class ConfigListArgsSchema(PageArgsSchema):
+    SORTABLE = (
+        *("id", "version", "createdAt", "updatedAt", "createdBy", "updatedBy"),
+        *("group", "name", "label", "description", "value", "sensitive"),
+    )
+
+    group = Text()
+    name = Text()
+
+
+ConfigPageSchema = page_schema(ConfigSchema, "ConfigPage")

@@ -1,0 +1,104 @@
+"""/tenantintegrations/{ti}/configs and /tenantintegrations/{ti}/configs/{config}."""
+
+from __future__ import annotations
+
+import uuid
+
+from flask import Response, url_for
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from tenant_config.auth import CONFIG_READ, CONFIG_WRITE, current_principal, protected
+from tenant_config.configs import service
+from tenant_config.configs.schemas import (
+    ConfigListArgsSchema,
+    ConfigPageSchema,
+    ConfigSchema,
+    ConfigWriteSchema,
+)
+from tenant_config.preconditions import ETAG_HEADER_DOC, Expectation, etag_header, not_modified
+from tenant_config.schemas import ExpectedVersionSchema
+
+blp = Blueprint(
+    "configs",
+    __name__,
+    url_prefix="/tenantintegrations/<uuid:integration_id>/configs",
+    description="Configuration parameters of an integration, versioned and locked.",
+)
+
+
+@blp.route("")
+class Configs(MethodView):
+    @protected(blp, CONFIG_READ)
+    @blp.arguments(ConfigListArgsSchema, location="query", error_status_code=400)
+    @blp.response(200, ConfigPageSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    def get(self, args: dict, integration_id: uuid.UUID):
+        """List an integration's configs."""
+        return service.list_configs(
+            principal=current_principal(), integration_id=integration_id, args=args
+        ).to_dict()
+
+    @protected(blp, CONFIG_WRITE)
+    @blp.arguments(ConfigWriteSchema)
+    @blp.response(201, ConfigSchema, headers=ETAG_HEADER_DOC)
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(409, response="CONFLICT")
+    def post(self, data: dict, integration_id: uuid.UUID):
+        """Create a config (version 0)."""
+        config = service.create_config(
+            principal=current_principal(), integration_id=integration_id, data=data
+        )
+        location = url_for(
+            "configs.ConfigsById", integration_id=integration_id, config_id=config.id
+        )
+        return config, {**etag_header(config), "Location": location}
+
+
+@blp.route("/<uuid:config_id>")
+class ConfigsById(MethodView):
+    @protected(blp, CONFIG_READ)
+    @blp.response(200, ConfigSchema, headers=ETAG_HEADER_DOC)
+    @blp.alt_response(304, description="Not Modified: If-None-Match names this version.")
+    @blp.alt_response(404, response="NOT_FOUND")
+    def get(self, integration_id: uuid.UUID, config_id: uuid.UUID):
+        """Read a config."""
+        config = service.get_config(
+            principal=current_principal(), integration_id=integration_id, config_id=config_id
+        )
+        if not_modified(config.id, config.version):
+            return Response(status=304, headers=etag_header(config))
+        return config, etag_header(config)
+
+    @protected(blp, CONFIG_WRITE)
+    @blp.arguments(ConfigWriteSchema)
+    @blp.response(200, ConfigSchema, headers=ETAG_HEADER_DOC)
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(409, response="CONFLICT")
+    @blp.alt_response(412, response="PRECONDITION_FAILED")
+    @blp.alt_response(428, response="PRECONDITION_REQUIRED")
+    def put(self, data: dict, integration_id: uuid.UUID, config_id: uuid.UUID):
+        """Replace a config (If-Match or body `version` required)."""
+        config = service.update_config(
+            principal=current_principal(),
+            integration_id=integration_id,
+            config_id=config_id,
+            data=data,
+            expect=Expectation.from_request(data.get("version"), required=True),
+        )
+        return config, etag_header(config)
+
+    @protected(blp, CONFIG_WRITE)
+    @blp.arguments(ExpectedVersionSchema, required=False)
+    @blp.response(204)
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(409, response="CONFLICT")
+    @blp.alt_response(412, response="PRECONDITION_FAILED")
+    def delete(self, body: dict, integration_id: uuid.UUID, config_id: uuid.UUID):
+        """Delete a config; its history stays."""
+        service.delete_config(
+            principal=current_principal(),
+            integration_id=integration_id,
+            config_id=config_id,
+            expect=Expectation.from_request(body.get("version"), required=False),
+        )

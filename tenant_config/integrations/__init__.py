@@ -1,0 +1,1 @@
+"""Tenant integrations: a client's tenant connected to a partner system through a connector."""

@@ -1,0 +1,71 @@
+"""Request and answer shapes of /tenantintegrations."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields
+
+from tenant_config.connectors import validate_connector
+from tenant_config.pagination import PageArgsSchema, page_schema
+from tenant_config.schemas import Boolean, ResourceSchema, Text, UUIDText, WritableResourceSchema
+
+EXAMPLE = {
+    "name": "partnerProduct123-vertexProductAbc",
+    "client": "cd671e55-9575-4a25-8b1b-2e85b5867059",
+    "clientName": "Company xyz",
+    "tenant": "1a855cf0-d29b-4fb2-a238-abd2c0d03856",
+    "tenantName": "Company xyz (North America)",
+    "partnerTenant": "4d6696e4-f2cb-4eb3-8d8b-15fdd19bf4ee",
+    "partnerTenantName": "Partner product 123 for Company xyz (North America)",
+    "connector": "BIGCOMMERCE_OSERIES",
+}
+
+
+class IntegrationSchema(ResourceSchema):
+    name = fields.String()
+    client = fields.String(metadata={"format": "uuid"})
+    clientName = fields.String(attribute="client_name", allow_none=True)
+    tenant = fields.String(metadata={"format": "uuid"})
+    tenantName = fields.String(attribute="tenant_name", allow_none=True)
+    partnerTenant = fields.String(attribute="partner_tenant")
+    partnerTenantName = fields.String(attribute="partner_tenant_name", allow_none=True)
+    connector = fields.String(metadata={"example": "BIGCOMMERCE_OSERIES"})
+
+
+class IntegrationWriteSchema(WritableResourceSchema):
+    """An integration as a client sends it; tenant, client, partnerTenant, connector are fixed."""
+
+    class Meta:
+        example = EXAMPLE
+
+    name = Text(required=True, min_length=1)
+    client = UUIDText(required=True)
+    clientName = Text(attribute="client_name", allow_none=True)
+    tenant = UUIDText(required=True)
+    tenantName = Text(attribute="tenant_name", allow_none=True)
+    partnerTenant = Text(attribute="partner_tenant", required=True, min_length=1)
+    partnerTenantName = Text(attribute="partner_tenant_name", allow_none=True)
+    connector = Text(required=True, validate=validate_connector)
+
+
+class IntegrationListArgsSchema(PageArgsSchema):
+    SORTABLE = (
+        *("id", "version", "createdAt", "updatedAt", "createdBy", "updatedBy", "name"),
+        *("client", "clientName", "tenant", "tenantName", "partnerTenant", "partnerTenantName"),
+        "connector",
+    )
+
+    connector = Text()
+    tenant = UUIDText()
+    client = UUIDText()
+    partnerTenant = Text(attribute="partner_tenant")
+    name = Text()
+
+
+class IntegrationDeleteArgsSchema(Schema):
+    cascade = Boolean(
+        load_default=False,
+        metadata={"description": "Also delete the integration's configs (history is kept)."},
+    )
+
+
+IntegrationPageSchema = page_schema(IntegrationSchema, "IntegrationPage")

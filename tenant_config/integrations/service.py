@@ -1,0 +1,155 @@
+"""Rules for integrations: visibility by tenant claims, uniqueness, locking, cascade delete."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, delete, false, or_, select, true
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+
+from tenant_config.auth import Principal
+from tenant_config.config_versions.models import ConfigVersion
+from tenant_config.configs.models import Config
+from tenant_config.database import db, transaction, utcnow
+from tenant_config.errors import Duplicate, Forbidden, NotEmpty, NotFound, ValidationFailed
+from tenant_config.integrations.models import Integration
+from tenant_config.pagination import Page, paginate
+from tenant_config.preconditions import Expectation
+
+SORT_COLUMNS = {
+    "id": Integration.id,
+    "version": Integration.version,
+    "createdAt": Integration.created_at,
+    "updatedAt": Integration.updated_at,
+    "createdBy": Integration.created_by,
+    "updatedBy": Integration.updated_by,
+    "name": Integration.name,
+    "client": Integration.client,
+    "clientName": Integration.client_name,
+    "tenant": Integration.tenant,
+    "tenantName": Integration.tenant_name,
+    "partnerTenant": Integration.partner_tenant,
+    "partnerTenantName": Integration.partner_tenant_name,
+    "connector": Integration.connector,
+}
+FILTERS = ("connector", "tenant", "client", "partner_tenant", "name")
+IMMUTABLE = ("client", "tenant", "partner_tenant", "connector")
+
+
+def visible_to(principal: Principal) -> ColumnElement[bool]:
+    """Return the SQL condition for the integrations `principal` may see."""
+    if principal.is_admin:
+        return true()
+    pairs = [pt.split(":", 1) for pt in principal.partner_tenants if ":" in pt]
+    conditions = [
+        *([Integration.tenant.in_(principal.tenants)] if principal.tenants else []),
+        *([Integration.client.in_(principal.clients)] if principal.clients else []),
+        *(and_(Integration.connector == c, Integration.partner_tenant == p) for c, p in pairs),
+    ]
+    return or_(*conditions) if conditions else false()
+
+
+def get_integration(*, principal: Principal, integration_id: uuid.UUID) -> Integration:
+    """Return the integration if it exists and the caller may see it."""
+    integration = db.session.scalar(
+        select(Integration).where(Integration.id == integration_id, visible_to(principal))
+    )
+    if integration is None:
+        raise NotFound("The integration does not exist.")
+    return integration
+
+
+def list_integrations(*, principal: Principal, args: Mapping[str, Any]) -> Page:
+    """Return one page of the integrations the caller may see, filtered as asked."""
+    query = select(Integration).where(visible_to(principal))
+    for name in FILTERS:
+        if args.get(name) is not None:
+            query = query.where(getattr(Integration, name) == args[name])
+    return paginate(query, args=args, columns=SORT_COLUMNS, tiebreak=Integration.id)
+
+
+def _check_claims(principal: Principal, data: Mapping[str, Any]) -> None:
+    if not principal.may_see(
+        tenant=data["tenant"],
+        client=data["client"],
+        connector=data["connector"],
+        partner_tenant=data["partner_tenant"],
+    ):
+        raise Forbidden("The token's tenant claims do not cover this tenant, client or partner.")
+
+
+def _duplicate() -> Duplicate:
+    return Duplicate("An integration for this connector and partner tenant exists already.")
+
+
+def create_integration(*, principal: Principal, data: Mapping[str, Any]) -> Integration:
+    """Create an integration within the caller's tenant claims."""
+    _check_claims(principal, data)
+    data = {k: v for k, v in data.items() if k != "version"}
+    try:
+        with transaction() as session:
+            integration = Integration(**data)
+            integration.stamp(principal.identity)
+            session.add(integration)
+    except IntegrityError:
+        raise _duplicate() from None
+    return integration
+
+
+def update_integration(
+    *,
+    principal: Principal,
+    integration_id: uuid.UUID,
+    data: Mapping[str, Any],
+    expect: Expectation,
+) -> Integration:
+    """Replace an integration's names; its tenant, client, partner and connector stay fixed."""
+    try:
+        with transaction():
+            integration = get_integration(principal=principal, integration_id=integration_id)
+            expect.check(integration.id, integration.version)
+            moved = {
+                k: ["Cannot change; create a new integration instead."]
+                for k in IMMUTABLE
+                if data[k] != getattr(integration, k)
+            }
+            if moved:
+                raise ValidationFailed("Fixed fields differ from the integration.", errors=moved)
+            changes = {
+                k: v for k, v in data.items() if k != "version" and getattr(integration, k) != v
+            }
+            if changes:
+                for key, value in changes.items():
+                    setattr(integration, key, value)
+                integration.stamp(principal.identity)
+    except StaleDataError:
+        raise expect.failure(integration_id, None) from None
+    return integration
+
+
+def delete_integration(
+    *, principal: Principal, integration_id: uuid.UUID, expect: Expectation, cascade: bool
+) -> None:
+    """Delete an integration; with `cascade`, its configs too (each leaves a DELETE version)."""
+    try:
+        with transaction() as session:
+            integration = get_integration(principal=principal, integration_id=integration_id)
+            expect.check(integration.id, integration.version)
+            configs = session.scalars(
+                select(Config).where(Config.integration_id == integration.id).with_for_update()
+            ).all()
+            if configs and not cascade:
+                raise NotEmpty(
+                    f"The integration still has {len(configs)} configs; delete them first "
+                    "or pass cascade=true."
+                )
+            now = utcnow()
+            for config in configs:
+                session.add(ConfigVersion.deletion(config, at=now, by=principal.identity))
+            session.execute(delete(Config).where(Config.integration_id == integration.id))
+            session.delete(integration)
+    except StaleDataError:
+        raise expect.failure(integration_id, None) from None

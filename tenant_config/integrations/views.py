@@ -1,0 +1,97 @@
+"""/tenantintegrations and /tenantintegrations/{id}."""
+
+from __future__ import annotations
+
+import uuid
+
+from flask import Response, url_for
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from tenant_config.auth import INTEGRATION_READ, INTEGRATION_WRITE, current_principal, protected
+from tenant_config.integrations import service
+from tenant_config.integrations.schemas import (
+    IntegrationDeleteArgsSchema,
+    IntegrationListArgsSchema,
+    IntegrationPageSchema,
+    IntegrationSchema,
+    IntegrationWriteSchema,
+)
+from tenant_config.preconditions import ETAG_HEADER_DOC, Expectation, etag_header, not_modified
+from tenant_config.schemas import ExpectedVersionSchema
+
+blp = Blueprint(
+    "integrations",
+    __name__,
+    url_prefix="/tenantintegrations",
+    description="Integrations of a tenant with a partner system through a connector.",
+)
+
+
+@blp.route("")
+class Integrations(MethodView):
+    @protected(blp, INTEGRATION_READ)
+    @blp.arguments(IntegrationListArgsSchema, location="query", error_status_code=400)
+    @blp.response(200, IntegrationPageSchema)
+    def get(self, args: dict):
+        """List the integrations the caller may see."""
+        return service.list_integrations(principal=current_principal(), args=args).to_dict()
+
+    @protected(blp, INTEGRATION_WRITE)
+    @blp.arguments(IntegrationWriteSchema)
+    @blp.response(201, IntegrationSchema, headers=ETAG_HEADER_DOC)
+    @blp.alt_response(409, response="CONFLICT")
+    def post(self, data: dict):
+        """Create an integration."""
+        integration = service.create_integration(principal=current_principal(), data=data)
+        location = url_for("integrations.IntegrationsById", integration_id=integration.id)
+        return integration, {**etag_header(integration), "Location": location}
+
+
+@blp.route("/<uuid:integration_id>")
+class IntegrationsById(MethodView):
+    @protected(blp, INTEGRATION_READ)
+    @blp.response(200, IntegrationSchema, headers=ETAG_HEADER_DOC)
+    @blp.alt_response(304, description="Not Modified: If-None-Match names this version.")
+    @blp.alt_response(404, response="NOT_FOUND")
+    def get(self, integration_id: uuid.UUID):
+        """Read an integration."""
+        integration = service.get_integration(
+            principal=current_principal(), integration_id=integration_id
+        )
+        if not_modified(integration.id, integration.version):
+            return Response(status=304, headers=etag_header(integration))
+        return integration, etag_header(integration)
+
+    @protected(blp, INTEGRATION_WRITE)
+    @blp.arguments(IntegrationWriteSchema)
+    @blp.response(200, IntegrationSchema, headers=ETAG_HEADER_DOC)
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(409, response="CONFLICT")
+    @blp.alt_response(412, response="PRECONDITION_FAILED")
+    @blp.alt_response(428, response="PRECONDITION_REQUIRED")
+    def put(self, data: dict, integration_id: uuid.UUID):
+        """Replace an integration's names (If-Match or body `version` required)."""
+        integration = service.update_integration(
+            principal=current_principal(),
+            integration_id=integration_id,
+            data=data,
+            expect=Expectation.from_request(data.get("version"), required=True),
+        )
+        return integration, etag_header(integration)
+
+    @protected(blp, INTEGRATION_WRITE)
+    @blp.arguments(IntegrationDeleteArgsSchema, location="query", error_status_code=400)
+    @blp.arguments(ExpectedVersionSchema, required=False)
+    @blp.response(204)
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(409, response="CONFLICT")
+    @blp.alt_response(412, response="PRECONDITION_FAILED")
+    def delete(self, args: dict, body: dict, integration_id: uuid.UUID):
+        """Delete an integration; `cascade=true` deletes its configs too."""
+        service.delete_integration(
+            principal=current_principal(),
+            integration_id=integration_id,
+            expect=Expectation.from_request(body.get("version"), required=False),
+            cascade=args["cascade"],
+        )

@@ -1,0 +1,102 @@
+"""The identity provider's signing keys: loaded from a file or URL, cached, refreshed with care."""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+from joserfc.jwk import KeySet
+
+from tenant_config.errors import SERVICE_UNAVAILABLE, DomainError, InvalidToken
+
+MAX_JWKS_BYTES = 1024 * 1024
+FETCH_TIMEOUT_SECONDS = 3
+ASYMMETRIC_KEY_TYPES = {"RSA", "EC", "OKP"}
+log = logging.getLogger(__name__)
+
+
+class KeysUnavailable(DomainError):
+    problem = SERVICE_UNAVAILABLE
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None  # a redirect could point anywhere; the configured URL is the only source
+
+
+_opener = urllib.request.build_opener(_NoRedirect)
+
+
+def parse_jwks(raw: bytes) -> KeySet:
+    """Parse a JWKS document, keeping only public asymmetric keys."""
+    document = json.loads(raw)
+    keys = [
+        key
+        for key in document.get("keys", [])
+        if isinstance(key, dict) and key.get("kty") in ASYMMETRIC_KEY_TYPES and "d" not in key
+    ]
+    if not keys:
+        raise ValueError("the JWKS holds no public asymmetric key")
+    return KeySet.import_key_set({"keys": keys})
+
+
+class KeySetCache:
+    """Cache the key set; refresh it when stale, or on an unknown `kid` at most once per cooldown.
+
+    A failed refresh keeps the keys already loaded, so an IdP hiccup does not lock callers out.
+    """
+
+    def __init__(self, settings):
+        self.file = settings.jwks_file
+        self.url = settings.jwks_url
+        self.ttl = settings.jwks_cache_seconds
+        self.cooldown = settings.jwks_refresh_cooldown_seconds
+        self._keys: KeySet | None = None
+        self._kids: frozenset[str] = frozenset()
+        self._loaded_at = 0.0
+        self._attempted_at = float("-inf")
+        self._lock = threading.Lock()
+
+    def _fetch(self) -> bytes:
+        if self.file:
+            return Path(self.file).read_bytes()
+        if not self.url.startswith(("https://", "http://")):
+            raise ValueError("TENANT_CONFIG_JWKS_URL must be an http(s) URL")
+        with _opener.open(self.url, timeout=FETCH_TIMEOUT_SECONDS) as response:
+            body = response.read(MAX_JWKS_BYTES + 1)
+        if len(body) > MAX_JWKS_BYTES:
+            raise ValueError("the JWKS document is too large")
+        return body
+
+    def _refresh(self) -> None:
+        self._attempted_at = time.monotonic()
+        try:
+            keys = parse_jwks(self._fetch())
+        except Exception as exc:
+            log.warning("could not load the JWKS: %s", type(exc).__name__)
+            return
+        self._keys = keys
+        self._kids = frozenset(k.kid for k in keys.keys if k.kid)
+        self._loaded_at = self._attempted_at
+
+    def get(self, kid: str | None) -> KeySet:
+        """Return the key set that should hold `kid`, refreshing it when that is worth a try."""
+        now = time.monotonic()
+        stale = self._keys is None or now - self._loaded_at > self.ttl
+        unknown = kid is not None and kid not in self._kids
+        if (stale or unknown) and now - self._attempted_at >= self.cooldown:
+            with self._lock:
+                if self._attempted_at < now:
+                    self._refresh()
+        if self._keys is None:
+            raise KeysUnavailable("The identity provider's signing keys are not available.")
+        if kid is not None and kid not in self._kids:
+            raise InvalidToken(
+                "The access token is signed with an unknown key.",
+                headers={"WWW-Authenticate": 'Bearer realm="tenant-config", error="invalid_token"'},
+            )
+        return self._keys

@@ -1,0 +1,159 @@
+"""Settings read once from TENANT_CONFIG_* environment variables (documented in README.md)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+DEFAULT_ALGORITHMS = ("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384")
+ASYMMETRIC_ALGORITHMS = frozenset((*DEFAULT_ALGORITHMS, "ES512", "EdDSA"))
+DEFAULT_CONNECTORS = ("BIGCOMMERCE_OSERIES", "SAPTAX_OSERIES", "ARIBA2_OSERIES")
+DEV_ISSUER = "tenant-config-development"
+DEV_AUDIENCE = "tenant-config"
+
+
+class ConfigurationError(Exception):
+    """A setting is missing or malformed; the message names the variable."""
+
+
+def _bool(name: str, raw: str) -> bool:
+    value = raw.strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off"}:
+        return False
+    raise ConfigurationError(f"{name} must be true or false, not {raw!r}")
+
+
+def _number(name: str, raw: str, kind: type[int] | type[float]) -> int | float:
+    try:
+        value = kind(raw)
+    except ValueError:
+        raise ConfigurationError(f"{name} must be a number, not {raw!r}") from None
+    if value < 0:
+        raise ConfigurationError(f"{name} must not be negative")
+    return value
+
+
+def _list(raw: str) -> tuple[str, ...]:
+    return tuple(item.strip() for item in raw.split(",") if item.strip())
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every setting of the service; `from_env` is the only place that reads the environment."""
+
+    env: str = "production"
+    instance_path: Path = Path("instance")
+    database_url: str = ""
+    db_connect_timeout: int = 5
+    db_statement_timeout_ms: int = 5000
+    jwks_file: str = ""
+    jwks_url: str = ""
+    jwks_cache_seconds: int = 300
+    jwks_refresh_cooldown_seconds: int = 10
+    jwt_issuer: str = ""
+    jwt_audience: str = ""
+    jwt_algorithms: tuple[str, ...] = DEFAULT_ALGORITHMS
+    jwt_leeway_seconds: int = 30
+    require_precondition: bool = True
+    connectors: tuple[str, ...] = DEFAULT_CONNECTORS
+    log_level: str = "INFO"
+    extra: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def development(self) -> bool:
+        return self.env == "development"
+
+    @classmethod
+    def from_env(
+        cls, environ: Mapping[str, str] | None = None, instance_path: Path | None = None
+    ) -> Settings:
+        """Read and validate the settings from `environ` (default: the process environment)."""
+        env = dict(os.environ if environ is None else environ)
+
+        def get(name: str, default: str = "") -> str:
+            return env.get(f"TENANT_CONFIG_{name}", default).strip()
+
+        mode = get("ENV", "production").lower()
+        if mode not in {"production", "development"}:
+            raise ConfigurationError("TENANT_CONFIG_ENV must be production or development")
+        instance = Path(get("INSTANCE_PATH") or instance_path or Path.cwd() / "instance")
+        settings = cls(
+            env=mode,
+            instance_path=instance,
+            database_url=get("DATABASE_URL") or f"sqlite:///{instance / 'tenant_config.db'}",
+            db_connect_timeout=int(
+                _number("DB_CONNECT_TIMEOUT", get("DB_CONNECT_TIMEOUT", "5"), int)
+            ),
+            db_statement_timeout_ms=int(
+                _number("DB_STATEMENT_TIMEOUT_MS", get("DB_STATEMENT_TIMEOUT_MS", "5000"), int)
+            ),
+            jwks_file=get("JWKS_FILE"),
+            jwks_url=get("JWKS_URL"),
+            jwks_cache_seconds=int(
+                _number("JWKS_CACHE_SECONDS", get("JWKS_CACHE_SECONDS", "300"), int)
+            ),
+            jwks_refresh_cooldown_seconds=int(
+                _number(
+                    "JWKS_REFRESH_COOLDOWN_SECONDS", get("JWKS_REFRESH_COOLDOWN_SECONDS", "10"), int
+                )
+            ),
+            jwt_issuer=get("JWT_ISSUER"),
+            jwt_audience=get("JWT_AUDIENCE"),
+            jwt_algorithms=_list(get("JWT_ALGORITHMS")) or DEFAULT_ALGORITHMS,
+            jwt_leeway_seconds=int(
+                _number("JWT_LEEWAY_SECONDS", get("JWT_LEEWAY_SECONDS", "30"), int)
+            ),
+            require_precondition=_bool(
+                "TENANT_CONFIG_REQUIRE_PRECONDITION", get("REQUIRE_PRECONDITION", "true")
+            ),
+            connectors=_list(get("CONNECTORS")) or DEFAULT_CONNECTORS,
+            log_level=get("LOG_LEVEL", "INFO").upper(),
+            extra={k: v for k, v in env.items() if k.startswith("TENANT_CONFIG_")},
+        )
+        if settings.development:
+            settings = settings.with_development_defaults()
+        settings.validate()
+        return settings
+
+    def with_development_defaults(self) -> Settings:
+        """Fill what development leaves unset with the keys `make run` generates."""
+        return replace(
+            self,
+            jwks_file=self.jwks_file or ("" if self.jwks_url else str(self.dev_jwks_path)),
+            jwt_issuer=self.jwt_issuer or DEV_ISSUER,
+            jwt_audience=self.jwt_audience or DEV_AUDIENCE,
+        )
+
+    @property
+    def dev_signing_key_path(self) -> Path:
+        return self.instance_path / "dev-signing-key.pem"
+
+    @property
+    def dev_jwks_path(self) -> Path:
+        return self.instance_path / "dev-jwks.json"
+
+    def validate(self) -> None:
+        """Raise ConfigurationError naming the first variable that is missing or wrong."""
+        if not (self.jwks_file or self.jwks_url):
+            raise ConfigurationError(
+                "TENANT_CONFIG_JWKS_FILE or TENANT_CONFIG_JWKS_URL is required outside development"
+            )
+        if self.jwks_file and self.jwks_url:
+            raise ConfigurationError(
+                "set only one of TENANT_CONFIG_JWKS_FILE and TENANT_CONFIG_JWKS_URL"
+            )
+        if not self.jwt_issuer:
+            raise ConfigurationError("TENANT_CONFIG_JWT_ISSUER is required outside development")
+        if not self.jwt_audience:
+            raise ConfigurationError("TENANT_CONFIG_JWT_AUDIENCE is required outside development")
+        unsafe = set(self.jwt_algorithms) - ASYMMETRIC_ALGORITHMS
+        if unsafe:
+            raise ConfigurationError(
+                f"TENANT_CONFIG_JWT_ALGORITHMS takes asymmetric ones only, not {sorted(unsafe)}"
+            )
+        if self.jwt_leeway_seconds > 300:
+            raise ConfigurationError("TENANT_CONFIG_JWT_LEEWAY_SECONDS must be at most 300")
