@@ -16,7 +16,7 @@ from sqlalchemy import create_engine, text
 
 from tenant_config import create_app
 from tenant_config.settings import Settings
-from tests.tokens import ALL_SCOPES, ISSUER, AUDIENCE, TokenFactory, generate_key
+from tests.tokens import ALL_SCOPES, AUDIENCE, ISSUER, TokenFactory, generate_key
 
 POSTGRES_URL = os.environ.get("TENANT_CONFIG_TEST_POSTGRES_URL", "")
 BACKENDS = ["sqlite", "postgresql"] if POSTGRES_URL else ["sqlite"]
@@ -79,6 +79,16 @@ def app(database_url, jwks_file, tmp_path_factory) -> Iterator[Flask]:
         from tenant_config.database import db
 
         db.engine.dispose()
+
+
+@pytest.fixture
+def make_app(app, database_url, jwks_file, tmp_path) -> Callable[..., Flask]:
+    """Build another app on the same migrated database, with some settings overridden."""
+
+    def build(**overrides) -> Flask:
+        return create_app(make_settings(tmp_path, database_url, jwks_file, **overrides))
+
+    return build
 
 
 @pytest.fixture
