@@ -1,19 +1,86 @@
-"""gunicorn settings from TENANT_CONFIG_* environment variables (see README.md)."""
+"""gunicorn settings from TENANT_CONFIG_* environment variables (see notes/ops.md)."""
 
 import os
+import shutil
+import tempfile
+from pathlib import Path
 
 
 def _env(name: str, default: str) -> str:
-    return os.environ.get(f"TENANT_CONFIG_{name}", default)
+    return os.environ.get(f"TENANT_CONFIG_{name}", default).strip() or default
 
 
-bind = _env("BIND", "127.0.0.1:8080")
-workers = int(_env("WORKERS", "2"))
+def _cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+bind = _env("BIND", "127.0.0.1:8080").split(",")
+# gthread: a worker per core (the GIL caps a worker at one), threads for the database waits.
+workers = int(_env("WORKERS", str(min(8, max(2, _cpus())))))
 threads = int(_env("THREADS", "4"))
 worker_class = "gthread"
 timeout = int(_env("TIMEOUT", "30"))
 graceful_timeout = int(_env("GRACEFUL_TIMEOUT", "30"))
 keepalive = int(_env("KEEPALIVE", "5"))
 forwarded_allow_ips = _env("FORWARDED_ALLOW_IPS", "127.0.0.1")
+max_requests = int(_env("MAX_REQUESTS", "0"))
+max_requests_jitter = int(_env("MAX_REQUESTS_JITTER", "0"))
+# gunicorn 27's runtime control socket stays off: one less way in, no clash between instances.
+control_socket_disable = True
+SHM = "/dev/shm"  # noqa: S108 (gunicorn makes its own unique files there)
+if Path(SHM).is_dir():
+    worker_tmp_dir = SHM  # heartbeat files on a disk-backed /tmp can stall workers
+
+# The application logs each request itself (JSON, with route template and trace id).
 accesslog = None
 errorlog = "-"
+logconfig_dict = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "root": {"level": "WARNING", "handlers": []},
+    "loggers": {
+        "gunicorn.error": {"level": "INFO", "handlers": ["json"], "propagate": False},
+        "gunicorn.access": {"level": "INFO", "handlers": [], "propagate": False},
+    },
+    "handlers": {
+        "json": {
+            "class": "logging.StreamHandler",
+            "formatter": "json",
+            "stream": "ext://sys.stderr",
+        }
+    },
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": ["asctime", "levelname", "name", "message"],
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+            "datefmt": "%Y-%m-%dT%H:%M:%S%z",
+        }
+    },
+}
+
+# prometheus_client reads PROMETHEUS_MULTIPROC_DIR when imported, so it is set before the fork.
+_own_metrics_dir = "PROMETHEUS_MULTIPROC_DIR" not in os.environ
+if _own_metrics_dir:
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="tenant-config-metrics-")
+
+
+def on_starting(server) -> None:
+    """Drop the samples a previous run left behind."""
+    for stale in Path(os.environ["PROMETHEUS_MULTIPROC_DIR"]).glob("*.db"):
+        stale.unlink(missing_ok=True)
+
+
+def child_exit(server, worker) -> None:
+    """Stop counting a dead worker's live gauges (its counters stay in the sums)."""
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)
+
+
+def on_exit(server) -> None:
+    if _own_metrics_dir:
+        shutil.rmtree(os.environ["PROMETHEUS_MULTIPROC_DIR"], ignore_errors=True)

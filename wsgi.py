@@ -2,6 +2,8 @@
 
 import sys
 
+from werkzeug.middleware.proxy_fix import ProxyFix
+
 from tenant_config import create_app
 from tenant_config.settings import ConfigurationError
 
@@ -10,3 +12,8 @@ try:
 except ConfigurationError as error:
     sys.stderr.write(f"tenant-config: configuration error: {error}\n")
     raise SystemExit(1) from None
+
+_hops = app.config["TENANT_CONFIG"].proxy_hops
+if _hops:
+    # Trust exactly this many proxies' X-Forwarded-* headers: more would let callers spoof them.
+    app.wsgi_app = ProxyFix(app.wsgi_app, x_for=_hops, x_proto=_hops, x_host=_hops, x_port=_hops)

@@ -15,7 +15,11 @@ from tenant_config.configs import views as configs_views
 from tenant_config.database import configure_engine, db, engine_options
 from tenant_config.devkeys import ensure_dev_keys
 from tenant_config.errors import register_error_handlers, trace_id
+from tenant_config.health import views as health_views
 from tenant_config.integrations import views as integrations_views
+from tenant_config.logs import init_request_logging
+from tenant_config.metrics import blp as metrics_blp
+from tenant_config.metrics import init_metrics
 from tenant_config.partners import views as partners_views
 from tenant_config.settings import Settings
 
@@ -35,11 +39,13 @@ def create_app(settings: Settings | None = None) -> Flask:
         MAX_CONTENT_LENGTH=MAX_BODY_BYTES,
         **api_config(),
     )
+    init_request_logging(app, settings)
     if settings.development:
         ensure_dev_keys(settings)
     db.init_app(app)
     with app.app_context():
         configure_engine(db.engine)
+        init_metrics(app, db.engine)
     Migrate(app, db, directory=str(MIGRATIONS))
     init_auth(app, settings)
     api = Api(app)
@@ -47,6 +53,9 @@ def create_app(settings: Settings | None = None) -> Flask:
     api.register_blueprint(config_versions_views.blp)
     api.register_blueprint(configs_views.blp)
     api.register_blueprint(partners_views.blp)
+    api.register_blueprint(health_views.blp)
+    api.register_blueprint(metrics_blp)
+    health_views.init_health(app)
     register_error_handlers(app)
     register_docs_assets(app)
     register_cli(app)

@@ -88,7 +88,9 @@ def engine_options(settings: Settings) -> dict:
             "connect_timeout": settings.db_connect_timeout,
             "options": f"-c statement_timeout={settings.db_statement_timeout_ms}",
         }
-        options["pool_timeout"] = settings.db_connect_timeout
+        options["pool_size"] = settings.db_pool_size
+        options["max_overflow"] = settings.db_max_overflow
+        options["pool_timeout"] = settings.db_pool_timeout
     return options
 
 

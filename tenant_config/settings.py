@@ -10,6 +10,7 @@ from pathlib import Path
 DEFAULT_ALGORITHMS = ("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384")
 ASYMMETRIC_ALGORITHMS = frozenset((*DEFAULT_ALGORITHMS, "ES512", "EdDSA"))
 DEFAULT_CONNECTORS = ("BIGCOMMERCE_OSERIES", "SAPTAX_OSERIES", "ARIBA2_OSERIES")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 DEV_ISSUER = "tenant-config-development"
 DEV_AUDIENCE = "tenant-config"
 
@@ -61,6 +62,11 @@ class Settings:
     require_precondition: bool = True
     connectors: tuple[str, ...] = DEFAULT_CONNECTORS
     log_level: str = "INFO"
+    db_pool_size: int = 5
+    db_max_overflow: int = 10
+    db_pool_timeout: int = 5
+    proxy_hops: int = 0
+    metrics_require_token: bool = False
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @property
@@ -112,6 +118,13 @@ class Settings:
             ),
             connectors=_list(get("CONNECTORS")) or DEFAULT_CONNECTORS,
             log_level=get("LOG_LEVEL", "INFO").upper(),
+            db_pool_size=int(_number("DB_POOL_SIZE", get("DB_POOL_SIZE", "5"), int)),
+            db_max_overflow=int(_number("DB_MAX_OVERFLOW", get("DB_MAX_OVERFLOW", "10"), int)),
+            db_pool_timeout=int(_number("DB_POOL_TIMEOUT", get("DB_POOL_TIMEOUT", "5"), int)),
+            proxy_hops=int(_number("PROXY_HOPS", get("PROXY_HOPS", "0"), int)),
+            metrics_require_token=_bool(
+                "TENANT_CONFIG_METRICS_REQUIRE_TOKEN", get("METRICS_REQUIRE_TOKEN", "false")
+            ),
             extra={k: v for k, v in env.items() if k.startswith("TENANT_CONFIG_")},
         )
         if settings.development:
@@ -155,5 +168,11 @@ class Settings:
             raise ConfigurationError(
                 f"TENANT_CONFIG_JWT_ALGORITHMS takes asymmetric ones only, not {sorted(unsafe)}"
             )
+        if self.log_level not in LOG_LEVELS:
+            raise ConfigurationError(
+                f"TENANT_CONFIG_LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}"
+            )
+        if self.db_pool_size < 1:
+            raise ConfigurationError("TENANT_CONFIG_DB_POOL_SIZE must be at least 1")
         if self.jwt_leeway_seconds > 300:
             raise ConfigurationError("TENANT_CONFIG_JWT_LEEWAY_SECONDS must be at most 300")
