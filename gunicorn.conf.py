@@ -5,6 +5,23 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from gunicorn.workers.gthread import ThreadWorker
+
+
+class ThreadWorkerRefusingWhenStopping(ThreadWorker):
+    """gthread, except that a stopping worker closes its listening sockets at once.
+
+    Plain gthread keeps them open until its requests in flight are done, so new connections
+    wait in the backlog and are reset later; closed, they are refused and the balancer retries.
+    """
+
+    def set_accept_enabled(self, enabled: bool) -> None:
+        super().set_accept_enabled(enabled)
+        if not enabled and not self.alive:
+            for listener in self.sockets:
+                listener.close()
+
+
 
 def _env(name: str, default: str) -> str:
     return os.environ.get(f"TENANT_CONFIG_{name}", default).strip() or default
@@ -21,7 +38,7 @@ bind = _env("BIND", "127.0.0.1:8080").split(",")
 # gthread: a worker per core (the GIL caps a worker at one), threads for the database waits.
 workers = int(_env("WORKERS", str(min(8, max(2, _cpus())))))
 threads = int(_env("THREADS", "4"))
-worker_class = "gthread"
+worker_class = ThreadWorkerRefusingWhenStopping
 timeout = int(_env("TIMEOUT", "30"))
 graceful_timeout = int(_env("GRACEFUL_TIMEOUT", "30"))
 keepalive = int(_env("KEEPALIVE", "5"))
