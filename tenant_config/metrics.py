@@ -58,7 +58,7 @@ class Metrics(MethodView):
         description="Prometheus text format. Needs a token with "
         f"`{METRICS_SCOPE}` only when TENANT_CONFIG_METRICS_REQUIRE_TOKEN=true.",
     )
-    @blp.response(200, content_type="text/plain", description="Prometheus text format.")
+    @blp.response(200, {"type": "string"}, content_type="text/plain", description="Metrics.")
     @blp.alt_response(401, response="UNAUTHORIZED")
     @blp.alt_response(403, response="FORBIDDEN")
     def get(self):
