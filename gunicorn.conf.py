@@ -22,7 +22,6 @@ class ThreadWorkerRefusingWhenStopping(ThreadWorker):
                 listener.close()
 
 
-
 def _env(name: str, default: str) -> str:
     return os.environ.get(f"TENANT_CONFIG_{name}", default).strip() or default
 

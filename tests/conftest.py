@@ -16,6 +16,7 @@ from sqlalchemy import create_engine, text
 
 from tenant_config import create_app
 from tenant_config.settings import Settings
+from tests.ops_fixtures import private_pg, serve  # noqa: F401 (server tests' fixtures)
 from tests.tokens import ALL_SCOPES, AUDIENCE, ISSUER, TokenFactory, generate_key
 
 POSTGRES_URL = os.environ.get("TENANT_CONFIG_TEST_POSTGRES_URL", "")

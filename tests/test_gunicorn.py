@@ -1,4 +1,4 @@
-"""gunicorn serving wsgi:app on a private PostgreSQL: outages, pool exhaustion, SIGTERM, metrics."""
+"""gunicorn serving wsgi:app: graceful SIGTERM, and metrics summed across workers."""
 
 from __future__ import annotations
 
@@ -6,217 +6,34 @@ import os
 import signal
 import socket
 import time
-import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 import requests
-from flask_migrate import upgrade
 from prometheus_client.multiprocess import MultiProcessCollector
 
-from tenant_config import create_app
-from tenant_config.database import db
-from tests.conftest import make_settings
-from tests.servers import Gunicorn, PrivatePostgres, server_env
+from tests.ops_fixtures import TIMEOUT, Client, config_url, needs_postgres
+from tests.servers import Gunicorn
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(not PrivatePostgres.available(), reason="needs root and PostgreSQL 15"),
-]
-TIMEOUT = (2, 30)
+pytestmark = [pytest.mark.slow, needs_postgres]
 
 
-@pytest.fixture(scope="module")
-def pg(jwks_file, tmp_path_factory):
-    server = PrivatePostgres()
-    try:
-        server.init()
-        app = create_app(make_settings(tmp_path_factory.mktemp("pg"), server.url, jwks_file))
-        with app.app_context():
-            upgrade()
-            db.engine.dispose()
-        yield server
-    finally:
-        server.cleanup()
-
-
-@pytest.fixture
-def serve(pg, jwks_file, tmp_path):
-    """Start gunicorn on the private database with TENANT_CONFIG_* `settings`."""
-    servers: list[Gunicorn] = []
-
-    def start(env: dict[str, str] | None = None, **settings) -> Gunicorn:
-        env = server_env(pg.url, jwks_file, tmp_path, **settings) | (env or {})
-        server = Gunicorn(env, tmp_path)
-        servers.append(server)
-        return server.start()
-
-    yield start
-    for server in servers:
-        server.stop()
-
-
-class Client:
-    """HTTP calls to one server with one tenant's token."""
-
-    def __init__(self, server: Gunicorn, make_token):
-        self.server = server
-        self.tenant = str(uuid.uuid4())
-        self.partner = str(uuid.uuid4())
-        self.headers = {"Authorization": f"Bearer {make_token(tenants=[self.tenant])}"}
-
-    def call(self, method: str, path: str, **kwargs) -> requests.Response:
-        headers = self.headers | kwargs.pop("headers", {})
-        return requests.request(
-            method, self.server.url(path), headers=headers, timeout=TIMEOUT, **kwargs
-        )
-
-    def integration(self) -> dict:
-        body = {
-            "name": "ops",
-            "client": str(uuid.uuid4()),
-            "tenant": self.tenant,
-            "partnerTenant": self.partner,
-            "connector": "BIGCOMMERCE_OSERIES",
-        }
-        response = self.call("POST", "/tenantintegrations", json=body)
-        assert response.status_code == 201, response.text
-        return response.json()
-
-    def config(self, integration: dict, name: str = "p1", value: str = "v0") -> dict:
-        url = f"/tenantintegrations/{integration['id']}/configs"
-        response = self.call("POST", url, json={"group": "g", "name": name, "value": value})
-        assert response.status_code == 201, response.text
-        return response.json()
-
-
-def config_url(config: dict) -> str:
-    return f"/tenantintegrations/{config['integration']}/configs/{config['id']}"
-
-
-def assert_unavailable(response: requests.Response) -> None:
-    assert response.status_code == 503, response.text
-    assert response.headers["Content-Type"] == "application/problem+json"
-    assert response.headers["Retry-After"]
-    assert response.json()["status"] == 503
-
-
-def timed(call, *args, **kwargs) -> tuple[requests.Response, float]:
-    started = time.monotonic()
-    response = call(*args, **kwargs)
-    return response, time.monotonic() - started
-
-
-def test_database_outage_answers_503_fast_and_recovers_without_restart(serve, pg, make_token):
-    server = serve(WORKERS=2, THREADS=4)
-    api = Client(server, make_token)
-    integration = api.integration()
-    config = api.config(integration)
-    url = config_url(config)
-    configs = url.rsplit("/", 1)[0]
-    put = {"group": "g", "name": "p1", "value": "x", "version": 0}
-    calls = {
-        "list integrations": ("GET", "/tenantintegrations", {}),
-        "get integration": ("GET", f"/tenantintegrations/{integration['id']}", {}),
-        "get config": ("GET", url, {}),
-        "put config": ("PUT", url, {"json": put}),
-        "post config": ("POST", configs, {"json": {"group": "g", "name": "p2"}}),
-        "delete config": ("DELETE", url, {"headers": {"If-Match": '"any"'}}),
-        "lookup": (
-            "GET",
-            f"/connectors/BIGCOMMERCE_OSERIES/partnertenants/{api.partner}/configs",
-            {},
-        ),
-        "versions": ("GET", f"{configs}/versions", {}),
-    }
-    timings: dict[str, float] = {}
-    locker = pg.connect()
-    try:
-        locker.execute("LOCK TABLE tenant_configs IN ACCESS EXCLUSIVE MODE")
-        with ThreadPoolExecutor(2) as pool:
-            in_flight = [
-                pool.submit(timed, api.call, "GET", url),
-                pool.submit(timed, api.call, "PUT", url, json=put),
-            ]
-            pg.wait_for_lock_waiters(2)
-            pg.stop()  # "fast": the server ends every session, the blocked ones included
-            for future in in_flight:
-                response, timings["in flight when stopped"] = future.result(timeout=30)
-                assert_unavailable(response)
-    finally:
-        locker.close()
-    try:
-        for name, (method, path, kwargs) in calls.items():
-            response, timings[name] = timed(api.call, method, path, **kwargs)
-            assert_unavailable(response)
-        response, timings["ready"] = timed(
-            requests.get, server.url("/health/ready"), timeout=TIMEOUT
-        )
-        assert_unavailable(response)
-        assert response.json()["checks"]["database"] == "unavailable"
-        response, timings["live"] = timed(requests.get, server.url("/health/live"), timeout=TIMEOUT)
-        assert response.status_code == 200
-        assert server.process.poll() is None
-    finally:
-        pg.start()
-    started, ready = time.monotonic(), None
-    while time.monotonic() - started < 30 and ready != 200:
-        ready = requests.get(server.url("/health/ready"), timeout=TIMEOUT).status_code
-        time.sleep(0.1) if ready != 200 else None
-    timings["ready again after start"] = time.monotonic() - started
-    assert ready == 200
-    for _ in range(8):  # every pooled connection of both workers died with the server
-        response = api.call("GET", url)
-        assert response.status_code == 200, response.text
-        assert response.json()["version"] == 0  # the PUT cut off in flight left nothing behind
-        assert response.json()["value"] == "v0"
-    changed = api.call("PUT", url, json={"group": "g", "name": "p1", "value": "v1", "version": 0})
-    assert changed.status_code == 200, changed.text
-    assert "Traceback" not in server.logs()
-    print("\nOUTAGE TIMINGS (s):", {k: round(v, 3) for k, v in timings.items()})
-    assert max(v for k, v in timings.items() if not k.startswith("ready again")) < 5
-
-
-def test_pool_exhaustion_answers_503_after_the_pool_timeout(serve, pg, make_token):
-    server = serve(WORKERS=1, THREADS=4, DB_POOL_SIZE=1, DB_MAX_OVERFLOW=0, DB_POOL_TIMEOUT=1)
-    api = Client(server, make_token)
-    integration = api.integration()
-    config = api.config(integration)
-    locker = pg.connect()
-    try:
-        locker.execute("LOCK TABLE tenant_configs IN ACCESS EXCLUSIVE MODE")
-        with ThreadPoolExecutor(1) as pool:
-            holder = pool.submit(api.call, "GET", config_url(config))
-            pg.wait_for_lock_waiters(1)
-            metrics = requests.get(server.url("/metrics"), timeout=TIMEOUT).text
-            assert "tenant_config_db_pool_connections_in_use 1.0" in metrics
-            response, elapsed = timed(api.call, "GET", f"/tenantintegrations/{integration['id']}")
-            assert_unavailable(response)
-            print(f"\nPOOL EXHAUSTED: 503 after {elapsed:.3f} s (pool timeout 1 s)")
-            assert 0.9 <= elapsed < 3
-            locker.commit()
-            assert holder.result(timeout=10).status_code == 200
-    finally:
-        locker.close()
-    assert api.call("GET", f"/tenantintegrations/{integration['id']}").status_code == 200
-
-
-def test_sigterm_finishes_in_flight_requests(serve, pg, make_token):
+def test_sigterm_finishes_in_flight_requests(serve, private_pg, make_token):
     server = serve(WORKERS=1, THREADS=4, GRACEFUL_TIMEOUT=15, DB_STATEMENT_TIMEOUT_MS=20000)
     api = Client(server, make_token)
     config = api.config(api.integration())
     url = config_url(config)
     lookup = f"/connectors/BIGCOMMERCE_OSERIES/partnertenants/{api.partner}/configs"
     put = {"group": "g", "name": "p1", "value": "v1", "version": 0}
-    locker = pg.connect()
+    locker = private_pg.connect()
     try:
         locker.execute("LOCK TABLE tenant_configs IN ACCESS EXCLUSIVE MODE")
         with ThreadPoolExecutor(3) as pool:
             read = pool.submit(api.call, "GET", url)
             write = pool.submit(api.call, "PUT", url, json=put)
             listed = pool.submit(api.call, "GET", lookup)
-            pg.wait_for_lock_waiters(3)
+            private_pg.wait_for_lock_waiters(3)
             signalled = time.monotonic()
             server.process.send_signal(signal.SIGTERM)
             refused = False
