@@ -79,15 +79,17 @@ logconfig_dict = {
 }
 
 # prometheus_client reads PROMETHEUS_MULTIPROC_DIR when imported, so it is set before the fork.
-_own_metrics_dir = "PROMETHEUS_MULTIPROC_DIR" not in os.environ
+_own_metrics_dir = not os.environ.get("PROMETHEUS_MULTIPROC_DIR")
 if _own_metrics_dir:
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="tenant-config-metrics-")
 
 
 def on_starting(server) -> None:
     """Drop the samples a previous run left behind."""
-    for stale in Path(os.environ["PROMETHEUS_MULTIPROC_DIR"]).glob("*.db"):
-        stale.unlink(missing_ok=True)
+    directory = Path(os.environ["PROMETHEUS_MULTIPROC_DIR"])
+    for kind in ("counter", "gauge_*", "histogram", "summary"):
+        for stale in directory.glob(f"{kind}_*.db"):
+            stale.unlink(missing_ok=True)
 
 
 def child_exit(server, worker) -> None:

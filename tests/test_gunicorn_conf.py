@@ -19,9 +19,10 @@ from tests.tokens import AUDIENCE, ISSUER
 def load_conf(monkeypatch):
     """Run gunicorn.conf.py with TENANT_CONFIG_* set as given; undo what it did to the env."""
     made = []
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", "")  # so that monkeypatch removes it again
 
     def load(**env) -> dict:
-        monkeypatch.delenv("PROMETHEUS_MULTIPROC_DIR", raising=False)
+        monkeypatch.delenv("PROMETHEUS_MULTIPROC_DIR")
         for name, value in env.items():
             monkeypatch.setenv(f"TENANT_CONFIG_{name}", value)
         conf = runpy.run_path(str(REPO / "gunicorn.conf.py"))
