@@ -90,6 +90,7 @@ def test_database_outage_answers_503_fast_and_recovers_without_restart(
     changed = api.call("PUT", url, json={"group": "g", "name": "p1", "value": "v1", "version": 0})
     assert changed.status_code == 200, changed.text
     assert "Traceback" not in server.logs()
+    assert server.logs().count("Booting worker") == 2  # no worker died or was replaced
     print("\nOUTAGE TIMINGS (s):", {k: round(v, 3) for k, v in timings.items()})
     assert max(v for k, v in timings.items() if not k.startswith("ready again")) < 5
 
@@ -152,3 +153,22 @@ def test_unresponsive_database_answers_503_after_the_connect_timeout(serve, priv
     )
     assert 1.5 <= elapsed < 5
     assert api.call("GET", "/tenantintegrations").status_code == 200
+
+
+def test_terminated_sessions_are_replaced_transparently(serve, private_pg, make_token):
+    server = serve(WORKERS=1, THREADS=4)
+    api = Client(server, make_token)
+    integration = api.integration()
+    with ThreadPoolExecutor(4) as pool:  # fill the pool with a few connections
+        calls = [pool.submit(api.call, "GET", "/tenantintegrations") for _ in range(8)]
+        assert all(c.result().status_code == 200 for c in calls)
+    with private_pg.connect() as admin:
+        admin.autocommit = True
+        ended = admin.execute(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+            " WHERE pid <> pg_backend_pid() AND backend_type = 'client backend'"
+        ).fetchone()[0]
+    assert ended >= 1
+    for _ in range(8):
+        response = api.call("GET", f"/tenantintegrations/{integration['id']}")
+        assert response.status_code == 200, response.text
