@@ -75,6 +75,17 @@ class Audited:
         self.updated_at, self.updated_by = now, who
 
 
+# libpq: probe an idle connection after 10 s, give up after 3 unanswered probes 5 s apart,
+# and drop one whose sent data is not acknowledged within 15 s.
+PG_DEAD_PEER_DETECTION = {
+    "keepalives": 1,
+    "keepalives_idle": 10,
+    "keepalives_interval": 5,
+    "keepalives_count": 3,
+    "tcp_user_timeout": 15000,
+}
+
+
 def engine_options(settings: Settings) -> dict:
     """Engine options per backend: bounded waits and no bound values in error messages."""
     options: dict = {"hide_parameters": True, "pool_pre_ping": True}
@@ -87,6 +98,8 @@ def engine_options(settings: Settings) -> dict:
         options["connect_args"] = {
             "connect_timeout": settings.db_connect_timeout,
             "options": f"-c statement_timeout={settings.db_statement_timeout_ms}",
+            # A vanished database host must not hold a request thread for hours (the OS default).
+            **PG_DEAD_PEER_DETECTION,
         }
         options["pool_size"] = settings.db_pool_size
         options["max_overflow"] = settings.db_max_overflow

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
 
+from tenant_config import create_app
+from tenant_config.database import db
+from tenant_config.settings import Settings
 from tests.ops_fixtures import (
     TIMEOUT,
     Client,
@@ -18,6 +22,7 @@ from tests.ops_fixtures import (
     needs_postgres,
     timed,
 )
+from tests.servers import server_env
 
 pytestmark = [pytest.mark.slow, needs_postgres]
 
@@ -172,3 +177,20 @@ def test_terminated_sessions_are_replaced_transparently(serve, private_pg, make_
     for _ in range(8):
         response = api.call("GET", f"/tenantintegrations/{integration['id']}")
         assert response.status_code == 200, response.text
+
+
+def test_connections_detect_a_vanished_database_host(private_pg, jwks_file, tmp_path):
+    app = create_app(Settings.from_env(server_env(private_pg.url, jwks_file, tmp_path)))
+    with app.app_context():
+        raw = db.engine.raw_connection()
+        try:
+            probe = socket.socket(fileno=os.dup(raw.driver_connection.pgconn.socket))
+            with probe:
+                assert probe.getsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE) == 1
+                assert probe.getsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPIDLE) == 10
+                assert probe.getsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPINTVL) == 5
+                assert probe.getsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPCNT) == 3
+                assert probe.getsockopt(socket.IPPROTO_TCP, socket.TCP_USER_TIMEOUT) == 15000
+        finally:
+            raw.close()
+            db.engine.dispose()
