@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from cryptography.fernet import Fernet
+
 DEFAULT_ALGORITHMS = ("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384")
 ASYMMETRIC_ALGORITHMS = frozenset((*DEFAULT_ALGORITHMS, "ES512", "EdDSA"))
 DEFAULT_CONNECTORS = ("BIGCOMMERCE_OSERIES", "SAPTAX_OSERIES", "ARIBA2_OSERIES")
@@ -61,6 +63,7 @@ class Settings:
     require_precondition: bool = True
     connectors: tuple[str, ...] = DEFAULT_CONNECTORS
     log_level: str = "INFO"
+    fernet_keys: tuple[str, ...] = field(default=(), repr=False)
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @property
@@ -112,7 +115,12 @@ class Settings:
             ),
             connectors=_list(get("CONNECTORS")) or DEFAULT_CONNECTORS,
             log_level=get("LOG_LEVEL", "INFO").upper(),
-            extra={k: v for k, v in env.items() if k.startswith("TENANT_CONFIG_")},
+            fernet_keys=_list(get("FERNET_KEYS")),
+            extra={
+                k: v
+                for k, v in env.items()
+                if k.startswith("TENANT_CONFIG_") and k != "TENANT_CONFIG_FERNET_KEYS"
+            },
         )
         if settings.development:
             settings = settings.with_development_defaults()
@@ -136,6 +144,10 @@ class Settings:
     def dev_jwks_path(self) -> Path:
         return self.instance_path / "dev-jwks.json"
 
+    @property
+    def dev_fernet_key_path(self) -> Path:
+        return self.instance_path / "dev-fernet.key"
+
     def validate(self) -> None:
         """Raise ConfigurationError naming the first variable that is missing or wrong."""
         if not (self.jwks_file or self.jwks_url):
@@ -157,3 +169,22 @@ class Settings:
             )
         if self.jwt_leeway_seconds > 300:
             raise ConfigurationError("TENANT_CONFIG_JWT_LEEWAY_SECONDS must be at most 300")
+        _check_fernet_keys(self.fernet_keys, required=not self.development)
+
+
+def _check_fernet_keys(keys: tuple[str, ...], *, required: bool) -> None:
+    """Refuse a missing or malformed key list without ever echoing a key."""
+    if required and not keys:
+        raise ConfigurationError(
+            "TENANT_CONFIG_FERNET_KEYS is required outside development: comma-separated Fernet "
+            "keys, the first encrypts (make one: python -c 'from cryptography.fernet import "
+            "Fernet; print(Fernet.generate_key().decode())')"
+        )
+    for number, key in enumerate(keys, start=1):
+        try:
+            Fernet(key)
+        except (ValueError, TypeError):
+            raise ConfigurationError(
+                f"TENANT_CONFIG_FERNET_KEYS: key {number} of {len(keys)} is not a Fernet key "
+                "(32 url-safe base64-encoded bytes)"
+            ) from None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import uuid
@@ -9,6 +10,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from cryptography.fernet import Fernet
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
@@ -31,6 +33,12 @@ def reset_postgres(url: str) -> None:
     engine.dispose()
 
 
+@functools.cache
+def session_fernet_key() -> str:
+    """The Fernet key of this test session's apps: generated per run, never committed."""
+    return Fernet.generate_key().decode()
+
+
 def make_settings(tmp: Path, database_url: str, jwks_file: Path, **overrides) -> Settings:
     """Production-mode settings for a test app (no development defaults)."""
     values = {
@@ -41,10 +49,16 @@ def make_settings(tmp: Path, database_url: str, jwks_file: Path, **overrides) ->
         "jwt_issuer": ISSUER,
         "jwt_audience": AUDIENCE,
         "db_connect_timeout": 2,
+        "fernet_keys": (session_fernet_key(),),
     } | overrides
     settings = Settings(**values)
     settings.validate()
     return settings
+
+
+@pytest.fixture(scope="session")
+def fernet_key() -> str:
+    return session_fernet_key()
 
 
 @pytest.fixture(scope="session")

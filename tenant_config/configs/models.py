@@ -8,13 +8,14 @@ from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tenant_config.database import Audited, db
+from tenant_config.encryption.column import VALUE_MAX_LENGTH, SensitiveValue
 from tenant_config.integrations.models import Integration
 
-VALUE_MAX_LENGTH = 8192
+__all__ = ["DESCRIPTION_MAX_LENGTH", "VALUE_MAX_LENGTH", "Config"]
 DESCRIPTION_MAX_LENGTH = 1024
 
 
-class Config(Audited, db.Model):
+class Config(SensitiveValue, Audited, db.Model):
     """One configuration parameter of an integration."""
 
     __tablename__ = "tenant_configs"
@@ -26,7 +27,6 @@ class Config(Audited, db.Model):
     name: Mapped[str]
     label: Mapped[str | None]
     description: Mapped[str | None] = mapped_column(String(DESCRIPTION_MAX_LENGTH))
-    value: Mapped[str | None] = mapped_column(String(VALUE_MAX_LENGTH))
     sensitive: Mapped[bool] = mapped_column(default=False)
 
     integration: Mapped[Integration] = relationship(lazy="joined", innerjoin=True)
@@ -36,6 +36,12 @@ class Config(Audited, db.Model):
         Index("ix_config_integration_group", "integration_id", "group_name"),
         Index("ix_config_integration_updated", "integration_id", "updated_at", "id"),
     )
+
+    @property
+    def secret_owner(self) -> uuid.UUID:
+        if self.id is None:
+            self.id = uuid.uuid4()  # a ciphertext is bound to the id, so it is needed first
+        return self.id
 
     # The integration's fields, as the spec's TenantConfig carries them.
     @property

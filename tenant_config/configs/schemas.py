@@ -6,10 +6,10 @@ from flask import g
 from marshmallow import fields
 
 from tenant_config.configs.models import DESCRIPTION_MAX_LENGTH, VALUE_MAX_LENGTH
+from tenant_config.encryption import MASK, mark_revealed
 from tenant_config.pagination import PageArgsSchema, page_schema
 from tenant_config.schemas import Boolean, ResourceSchema, Text, UUIDText, WritableResourceSchema
 
-MASK = "********"
 EXAMPLE = {
     "group": "messageLogConfigs",
     "name": "messageLogEnabled",
@@ -22,9 +22,12 @@ EXAMPLE = {
 
 def shown_value(row) -> str | None:
     """Return a row's value as the caller may see it: masked when sensitive, unless allowed."""
-    if row.sensitive and not g.principal.may_read_sensitive():
+    if not row.sensitive:
+        return row.value
+    if not g.principal.may_read_sensitive():
         return MASK
-    return row.value
+    mark_revealed()
+    return row.reveal()
 
 
 class ConfigSchema(ResourceSchema):
