@@ -20,6 +20,7 @@ from tenant_config import create_app
 from tenant_config.settings import Settings
 from tests.tokens import ALL_SCOPES, AUDIENCE, ISSUER, TokenFactory, generate_key
 
+pytest_plugins = ["tests.secrets_fixtures"]
 POSTGRES_URL = os.environ.get("TENANT_CONFIG_TEST_POSTGRES_URL", "")
 BACKENDS = ["sqlite", "postgresql"] if POSTGRES_URL else ["sqlite"]
 

@@ -71,8 +71,11 @@ class Keyring:
         """Decrypt a ciphertext stored under `owner`; refuse one made for another config."""
         fernet = self._by_id.get(sealed.key_id)
         if fernet is None:
-            log.error("sensitive value of config %s unreadable: key %r is not configured",
-                      owner, sealed.key_id)
+            log.error(
+                "sensitive value of config %s unreadable: key %r is not configured",
+                owner,
+                sealed.key_id,
+            )
             raise SecretUnreadable(
                 f"The sensitive value was encrypted with key {sealed.key_id!r}, which is not "
                 "configured (TENANT_CONFIG_FERNET_KEYS).",
@@ -83,8 +86,12 @@ class Keyring:
         except (InvalidToken, UnicodeEncodeError):
             payload = b""
         if payload[:1] != PAYLOAD_FORMAT or payload[1:17] != owner.bytes:
-            log.error("ALERT sensitive value of config %s refused: the ciphertext (key %r) is "
-                      "corrupt or belongs to another config", owner, sealed.key_id)
+            log.error(
+                "ALERT sensitive value of config %s refused: the ciphertext (key %r) is "
+                "corrupt or belongs to another config",
+                owner,
+                sealed.key_id,
+            )
             raise SecretUnreadable(
                 "The stored sensitive value was refused: it is corrupt or belongs to another "
                 "config.",
