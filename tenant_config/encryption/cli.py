@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import click
+from flask.cli import AppGroup
 
 from tenant_config.encryption import rotation
 from tenant_config.encryption.column import keyring
 
-
-@click.group("secrets")
-def secrets_cli() -> None:
-    """Encrypted sensitive values: which keys made them, and key rotation."""
+secrets_cli = AppGroup("secrets", help="Encrypted sensitive values: key usage and rotation.")
 
 
 @secrets_cli.command("status")
