@@ -175,6 +175,15 @@ def test_switching_to_plain_needs_a_new_value(app, client, headers, urls, new_co
     assert client.get(url, headers=headers).get_json()["label"] == created["label"]
 
 
+def test_a_new_sensitive_value_cannot_be_the_mask(client, headers, urls):
+    body = {"group": "g", "name": "masked", "value": MASK, "sensitive": True}
+    response = client.post(urls["configs"], json=body, headers=headers)
+    assert response.status_code == 422
+    assert "value" in response.get_json()["errors"]
+    listed = client.get(urls["configs"], headers=headers).get_json()
+    assert listed["page"]["totalElements"] == 0
+
+
 def test_switching_to_plain_with_a_new_value(app, client, headers, urls, new_config):
     created = new_config(value="hunter2", sensitive=True)
     url = urls["config"](created)

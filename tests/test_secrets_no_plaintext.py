@@ -28,7 +28,7 @@ def database_bytes(database_url: str) -> bytes:
 
 
 def test_the_plaintext_of_a_sensitive_value_appears_nowhere(
-    app, client, make_app, headers, sensitive_headers, integration, database_url, caplog
+    app, client, make_app, headers, sensitive_headers, integration, database_url, caplog, capfd
 ):
     canary = f"CANARY-{uuid.uuid4()}"
     later = f"CANARY-{uuid.uuid4()}"
@@ -76,7 +76,7 @@ def test_the_plaintext_of_a_sensitive_value_appears_nowhere(
         db.session.rollback()
     places = {
         "database": database_bytes(database_url),
-        "logs": caplog.text.encode(),
+        "logs": caplog.text.encode() + "".join(capfd.readouterr()).encode(),
         "answers": b"\n".join(answers),
         "committed OpenAPI": (ROOT / "openapi" / "openapi.json").read_bytes(),
         "served OpenAPI": client.get("/openapi.json").get_data(),

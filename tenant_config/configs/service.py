@@ -136,6 +136,11 @@ def create_config(
     try:
         with transaction() as session:
             integration = get_integration(principal=principal, integration_id=integration_id)
+            if data["sensitive"] and data["value"] == MASK:
+                raise ValidationFailed(
+                    "A new sensitive value cannot be the mask.",
+                    errors={"value": [f"{MASK!r} only keeps a stored secret; send the value."]},
+                )
             config = Config(id=uuid.uuid4(), integration=integration)
             for key, value in _own_fields(integration, data).items():
                 setattr(config, key, value)
