@@ -101,7 +101,8 @@ def make_app(app, database_url, jwks_file, tmp_path) -> Callable[..., Flask]:
     """Build another app on the same migrated database, with some settings overridden."""
 
     def build(**overrides) -> Flask:
-        return create_app(make_settings(tmp_path, database_url, jwks_file, **overrides))
+        url = overrides.pop("database_url", database_url)
+        return create_app(make_settings(tmp_path, url, jwks_file, **overrides))
 
     return build
 

@@ -15,6 +15,11 @@ __all__ = ["DESCRIPTION_MAX_LENGTH", "VALUE_MAX_LENGTH", "Config"]
 DESCRIPTION_MAX_LENGTH = 1024
 
 
+def _from_integration(attribute: str) -> property:
+    """Expose one of the integration's fields on the config, read-only."""
+    return property(lambda config: getattr(config.integration, attribute))
+
+
 class Config(SensitiveValue, Audited, db.Model):
     """One configuration parameter of an integration."""
 
@@ -44,34 +49,11 @@ class Config(SensitiveValue, Audited, db.Model):
         return self.id
 
     # The integration's fields, as the spec's TenantConfig carries them.
-    @property
-    def client(self) -> str:
-        return self.integration.client
-
-    @property
-    def client_name(self) -> str | None:
-        return self.integration.client_name
-
-    @property
-    def tenant(self) -> str:
-        return self.integration.tenant
-
-    @property
-    def tenant_name(self) -> str | None:
-        return self.integration.tenant_name
-
-    @property
-    def partner_tenant(self) -> str:
-        return self.integration.partner_tenant
-
-    @property
-    def partner_tenant_name(self) -> str | None:
-        return self.integration.partner_tenant_name
-
-    @property
-    def integration_name(self) -> str:
-        return self.integration.name
-
-    @property
-    def connector(self) -> str:
-        return self.integration.connector
+    client = _from_integration("client")
+    client_name = _from_integration("client_name")
+    tenant = _from_integration("tenant")
+    tenant_name = _from_integration("tenant_name")
+    partner_tenant = _from_integration("partner_tenant")
+    partner_tenant_name = _from_integration("partner_tenant_name")
+    integration_name = _from_integration("name")
+    connector = _from_integration("connector")

@@ -36,16 +36,17 @@ SORT_COLUMNS = {
     "sensitive": Config.sensitive,
 }
 # A body may repeat the integration's fields; they must then be the integration's own.
+# loaded key -> (API field name, Integration attribute)
 INTEGRATION_FIELDS = {
-    "integration_id": "id",
-    "integration_name": "name",
-    "client": "client",
-    "client_name": "client_name",
-    "tenant": "tenant",
-    "tenant_name": "tenant_name",
-    "partner_tenant": "partner_tenant",
-    "partner_tenant_name": "partner_tenant_name",
-    "connector": "connector",
+    "integration_id": ("integration", "id"),
+    "integration_name": ("integrationName", "name"),
+    "client": ("client", "client"),
+    "client_name": ("clientName", "client_name"),
+    "tenant": ("tenant", "tenant"),
+    "tenant_name": ("tenantName", "tenant_name"),
+    "partner_tenant": ("partnerTenant", "partner_tenant"),
+    "partner_tenant_name": ("partnerTenantName", "partner_tenant_name"),
+    "connector": ("connector", "connector"),
 }
 CONFIG_FIELDS = ("group", "name", "label", "description")
 
@@ -53,8 +54,8 @@ CONFIG_FIELDS = ("group", "name", "label", "description")
 def _own_fields(integration: Integration, data: Mapping[str, Any]) -> dict[str, Any]:
     """Check the integration fields a body repeats; return the config's own fields."""
     wrong = {
-        key: ["Differs from the integration's; a config cannot move between integrations."]
-        for key, attribute in INTEGRATION_FIELDS.items()
+        name: ["Differs from the integration's; a config cannot move between integrations."]
+        for key, (name, attribute) in INTEGRATION_FIELDS.items()
         if key in data and data[key] != getattr(integration, attribute)
     }
     if wrong:
