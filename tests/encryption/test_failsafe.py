@@ -22,7 +22,7 @@ from tests.conftest import session_fernet_key
 from tests.secrets_fixtures import SENSITIVE_SCOPES, new_key
 from tests.tokens import ALL_SCOPES, AUDIENCE, ISSUER
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent.parent
 UNREADABLE = "urn:tenant-config:problem:secret-unreadable"
 
 

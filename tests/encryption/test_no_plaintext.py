@@ -13,7 +13,7 @@ from tenant_config.configs.models import VALUE_MAX_LENGTH, Config
 from tenant_config.database import db
 from tests.secrets_fixtures import new_key
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent.parent
 
 
 def database_bytes(database_url: str) -> bytes:
