@@ -11,6 +11,7 @@ from sqlalchemy import Text, select, type_coerce
 
 from tenant_config.configs.models import VALUE_MAX_LENGTH, Config
 from tenant_config.database import db
+from tests.conftest import session_fernet_key
 from tests.secrets_fixtures import new_key
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -84,6 +85,6 @@ def test_the_plaintext_of_a_sensitive_value_appears_nowhere(
     assert any(r.name.startswith("sqlalchemy.engine") for r in caplog.records)  # DEBUG was on
     assert ciphertext.encode() in places["database"]  # the search reads real rows
     for place, data in places.items():
-        for plaintext in (canary, later):
+        for plaintext in (canary, later, session_fernet_key()):
             assert plaintext.encode() not in data, f"plaintext found in {place}"
     assert ciphertext.split(":", 1)[1].encode() not in places["answers"]

@@ -51,12 +51,14 @@ def populate(api: Tenant, tenant: str) -> str:
 
 
 def everything(api: Tenant, base: str) -> dict:
-    """Every config (value, version, ETag) and history row as the API answers them."""
+    """Every config (value, version, ETag, updatedAt) and history row as the API answers them."""
     configs = api.request("GET", base).get_json()["content"]
     versions = api.request("GET", f"{base}/versions?pageSize=100").get_json()["content"]
     etags = {c["id"]: api.request("GET", f"{base}/{c['id']}").headers["ETag"] for c in configs}
     return {
-        "configs": sorted((c["name"], c["value"], c["version"], etags[c["id"]]) for c in configs),
+        "configs": sorted(
+            (c["name"], c["value"], c["version"], etags[c["id"]], c["updatedAt"]) for c in configs
+        ),
         "history": sorted((v["name"], v["version"], v["value"]) for v in versions),
     }
 
