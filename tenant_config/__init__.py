@@ -14,6 +14,7 @@ from tenant_config.config_versions import views as config_versions_views
 from tenant_config.configs import views as configs_views
 from tenant_config.database import configure_engine, db, engine_options
 from tenant_config.devkeys import ensure_dev_keys
+from tenant_config.encryption import init_encryption
 from tenant_config.errors import register_error_handlers, trace_id
 from tenant_config.health import views as health_views
 from tenant_config.integrations import views as integrations_views
@@ -42,6 +43,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     init_request_logging(app, settings)
     if settings.development:
         ensure_dev_keys(settings)
+    init_encryption(app, settings)
     db.init_app(app)
     with app.app_context():
         configure_engine(db.engine)

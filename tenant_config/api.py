@@ -3,17 +3,36 @@
 from __future__ import annotations
 
 import http
+import json
 from pathlib import Path
 
+import flask
 import flask_smorest
 import flask_swagger_ui
-from flask import Blueprint, Flask
+from flask import Flask
 from flask_smorest.utils import prepare_response
+from webargs.flaskparser import FlaskParser
 
 from tenant_config import errors
 from tenant_config.schemas import ProblemSchema
 
 SWAGGER_UI_ASSETS = Path(flask_swagger_ui.__file__).parent / "dist"
+
+
+class Parser(FlaskParser):
+    """webargs' parser, except that JSON nested past Python's recursion limit is a 400."""
+
+    def _raw_load_json(self, req):
+        try:
+            return super()._raw_load_json(req)
+        except RecursionError:
+            raise json.JSONDecodeError("JSON nested too deeply", "[", 0) from None
+
+
+class Blueprint(flask_smorest.Blueprint):
+    """flask-smorest's blueprint with our request parser."""
+
+    ARGUMENTS_PARSER = Parser()
 
 
 class Api(flask_smorest.Api):
@@ -65,7 +84,7 @@ def api_config() -> dict:
 
 def register_docs_assets(app: Flask) -> None:
     """Serve Swagger UI's files from the installed package (works offline)."""
-    assets = Blueprint(
+    assets = flask.Blueprint(
         "docs_assets",
         __name__,
         static_folder=str(SWAGGER_UI_ASSETS),

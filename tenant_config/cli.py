@@ -1,4 +1,4 @@
-"""Operator commands: `flask --app wsgi dev-token`."""
+"""Operator commands: `flask --app wsgi dev-token`, `flask --app wsgi secrets ...`."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from flask import Flask, current_app
 
 from tenant_config import auth
 from tenant_config.devkeys import issue_dev_token
+from tenant_config.encryption.cli import secrets_cli
 
 DEFAULT_SCOPES = (
     auth.INTEGRATION_READ,
@@ -66,3 +67,4 @@ def dev_token(
 def register_cli(app: Flask) -> None:
     """Add the operator commands to `flask`."""
     app.cli.add_command(dev_token)
+    app.cli.add_command(secrets_cli)

@@ -8,6 +8,7 @@ import time
 import uuid
 from pathlib import Path
 
+from cryptography.fernet import Fernet
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from joserfc import jwt
@@ -33,7 +34,7 @@ def _write_once(path: Path, data: bytes) -> None:
 
 
 def ensure_dev_keys(settings: Settings) -> None:
-    """Generate the development signing key and its JWKS if they do not exist yet."""
+    """Generate the development signing key, its JWKS and a Fernet key if they do not exist."""
     if not settings.dev_signing_key_path.exists():
         private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
         pem = private.private_bytes(
@@ -46,6 +47,8 @@ def ensure_dev_keys(settings: Settings) -> None:
         key = RSAKey.import_key(settings.dev_signing_key_path.read_bytes())
         public = key.as_dict(private=False) | {"kid": DEV_KID, "use": "sig", "alg": "RS256"}
         _write_once(settings.dev_jwks_path, json.dumps({"keys": [public]}).encode())
+    if not settings.dev_fernet_key_path.exists():
+        _write_once(settings.dev_fernet_key_path, Fernet.generate_key())
 
 
 def issue_dev_token(

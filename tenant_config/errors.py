@@ -51,6 +51,7 @@ VALIDATION_FAILED = ProblemType(422, "validation-failed", "Validation Failed")
 PRECONDITION_REQUIRED = ProblemType(428, "precondition-required", "Precondition Required")
 INTERNAL_ERROR = ProblemType(500, "internal-error", "Internal Server Error")
 SERVICE_UNAVAILABLE = ProblemType(503, "service-unavailable", "Service Unavailable")
+SECRET_UNREADABLE = ProblemType(500, "secret-unreadable", "Sensitive Value Unreadable")
 
 _BY_STATUS = {
     p.status: p
@@ -134,6 +135,12 @@ class Unauthorized(DomainError):
 
 class InvalidToken(DomainError):
     problem = INVALID_TOKEN
+
+
+class SecretUnreadable(DomainError):
+    """A stored ciphertext cannot be read: its key is gone, or it belongs to another config."""
+
+    problem = SECRET_UNREADABLE
 
 
 _TRACE_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")

@@ -36,11 +36,14 @@ class PageArgsSchema(Schema):
     @pre_load
     def drop_empty(self, data: Mapping, **_kwargs) -> dict:
         """Treat `?pageSize=` like an absent parameter (the spec allows empty values)."""
-        return {
-            key: data.getlist(key) if key == "pageSort" and hasattr(data, "getlist") else data[key]
-            for key in data
-            if data[key] != ""
-        }
+        cleaned = {}
+        for key in data:
+            value = data[key]
+            if isinstance(value, list):
+                value = [item for item in value if item != ""]
+            if value not in ("", []):
+                cleaned[key] = value
+        return cleaned
 
     @validates("pageSort")
     def validate_sort(self, value: list[str], **_kwargs) -> None:

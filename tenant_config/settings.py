@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from cryptography.fernet import Fernet
+
 DEFAULT_ALGORITHMS = ("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384")
 ASYMMETRIC_ALGORITHMS = frozenset((*DEFAULT_ALGORITHMS, "ES512", "EdDSA"))
 DEFAULT_CONNECTORS = ("BIGCOMMERCE_OSERIES", "SAPTAX_OSERIES", "ARIBA2_OSERIES")
@@ -67,6 +69,7 @@ class Settings:
     db_pool_timeout: int = 5
     proxy_hops: int = 0
     metrics_require_token: bool = False
+    fernet_keys: tuple[str, ...] = field(default=(), repr=False)
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @property
@@ -125,7 +128,12 @@ class Settings:
             metrics_require_token=_bool(
                 "TENANT_CONFIG_METRICS_REQUIRE_TOKEN", get("METRICS_REQUIRE_TOKEN", "false")
             ),
-            extra={k: v for k, v in env.items() if k.startswith("TENANT_CONFIG_")},
+            fernet_keys=_list(get("FERNET_KEYS")),
+            extra={
+                k: v
+                for k, v in env.items()
+                if k.startswith("TENANT_CONFIG_") and k != "TENANT_CONFIG_FERNET_KEYS"
+            },
         )
         if settings.development:
             settings = settings.with_development_defaults()
@@ -148,6 +156,10 @@ class Settings:
     @property
     def dev_jwks_path(self) -> Path:
         return self.instance_path / "dev-jwks.json"
+
+    @property
+    def dev_fernet_key_path(self) -> Path:
+        return self.instance_path / "dev-fernet.key"
 
     def validate(self) -> None:
         """Raise ConfigurationError naming the first variable that is missing or wrong."""
@@ -176,3 +188,22 @@ class Settings:
             raise ConfigurationError("TENANT_CONFIG_DB_POOL_SIZE must be at least 1")
         if self.jwt_leeway_seconds > 300:
             raise ConfigurationError("TENANT_CONFIG_JWT_LEEWAY_SECONDS must be at most 300")
+        _check_fernet_keys(self.fernet_keys, required=not self.development)
+
+
+def _check_fernet_keys(keys: tuple[str, ...], *, required: bool) -> None:
+    """Refuse a missing or malformed key list without ever echoing a key."""
+    if required and not keys:
+        raise ConfigurationError(
+            "TENANT_CONFIG_FERNET_KEYS is required outside development: comma-separated Fernet "
+            "keys, the first encrypts (make one: python -c 'from cryptography.fernet import "
+            "Fernet; print(Fernet.generate_key().decode())')"
+        )
+    for number, key in enumerate(keys, start=1):
+        try:
+            Fernet(key)
+        except (ValueError, TypeError):
+            raise ConfigurationError(
+                f"TENANT_CONFIG_FERNET_KEYS: key {number} of {len(keys)} is not a Fernet key "
+                "(32 url-safe base64-encoded bytes)"
+            ) from None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import uuid
@@ -9,6 +10,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from cryptography.fernet import Fernet
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
@@ -19,6 +21,7 @@ from tenant_config.settings import Settings
 from tests.ops_fixtures import private_pg, serve  # noqa: F401 (server tests' fixtures)
 from tests.tokens import ALL_SCOPES, AUDIENCE, ISSUER, TokenFactory, generate_key
 
+pytest_plugins = ["tests.secrets_fixtures"]
 POSTGRES_URL = os.environ.get("TENANT_CONFIG_TEST_POSTGRES_URL", "")
 BACKENDS = ["sqlite", "postgresql"] if POSTGRES_URL else ["sqlite"]
 
@@ -32,6 +35,12 @@ def reset_postgres(url: str) -> None:
     engine.dispose()
 
 
+@functools.cache
+def session_fernet_key() -> str:
+    """The Fernet key of this test session's apps: generated per run, never committed."""
+    return Fernet.generate_key().decode()
+
+
 def make_settings(tmp: Path, database_url: str, jwks_file: Path, **overrides) -> Settings:
     """Production-mode settings for a test app (no development defaults)."""
     values = {
@@ -42,10 +51,16 @@ def make_settings(tmp: Path, database_url: str, jwks_file: Path, **overrides) ->
         "jwt_issuer": ISSUER,
         "jwt_audience": AUDIENCE,
         "db_connect_timeout": 2,
+        "fernet_keys": (session_fernet_key(),),
     } | overrides
     settings = Settings(**values)
     settings.validate()
     return settings
+
+
+@pytest.fixture(scope="session")
+def fernet_key() -> str:
+    return session_fernet_key()
 
 
 @pytest.fixture(scope="session")
@@ -87,7 +102,8 @@ def make_app(app, database_url, jwks_file, tmp_path) -> Callable[..., Flask]:
     """Build another app on the same migrated database, with some settings overridden."""
 
     def build(**overrides) -> Flask:
-        return create_app(make_settings(tmp_path, database_url, jwks_file, **overrides))
+        url = overrides.pop("database_url", database_url)
+        return create_app(make_settings(tmp_path, url, jwks_file, **overrides))
 
     return build
 

@@ -31,6 +31,8 @@ def free_port() -> int:
 
 def server_env(database_url: str, jwks_file: Path, instance: Path, **settings) -> dict[str, str]:
     """The environment of a production-mode server; `settings` become TENANT_CONFIG_<NAME>."""
+    from tests.conftest import session_fernet_key  # conftest imports this module
+
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "LANG": "C.UTF-8",
@@ -40,6 +42,7 @@ def server_env(database_url: str, jwks_file: Path, instance: Path, **settings) -
         "TENANT_CONFIG_JWT_ISSUER": ISSUER,
         "TENANT_CONFIG_JWT_AUDIENCE": AUDIENCE,
         "TENANT_CONFIG_INSTANCE_PATH": str(instance),
+        "TENANT_CONFIG_FERNET_KEYS": session_fernet_key(),
     }
     return env | {f"TENANT_CONFIG_{k.upper()}": str(v) for k, v in settings.items()}
 

@@ -71,7 +71,7 @@ def test_metrics_directory_is_set_before_the_fork(load_conf):
 
 
 @pytest.fixture
-def load_wsgi(monkeypatch, jwks_file, tmp_path):
+def load_wsgi(monkeypatch, jwks_file, fernet_key, tmp_path):
     """Import wsgi.py afresh under a production environment."""
 
     def load(**env):
@@ -82,6 +82,7 @@ def load_wsgi(monkeypatch, jwks_file, tmp_path):
             "JWT_ISSUER": ISSUER,
             "JWT_AUDIENCE": AUDIENCE,
             "INSTANCE_PATH": str(tmp_path),
+            "FERNET_KEYS": fernet_key,
         } | env
         for name, value in values.items():
             monkeypatch.setenv(f"TENANT_CONFIG_{name}", value)

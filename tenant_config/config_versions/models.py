@@ -8,13 +8,14 @@ from datetime import datetime
 from sqlalchemy import Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from tenant_config.configs.models import DESCRIPTION_MAX_LENGTH, VALUE_MAX_LENGTH, Config
+from tenant_config.configs.models import DESCRIPTION_MAX_LENGTH, Config
 from tenant_config.database import db
+from tenant_config.encryption.column import SensitiveValue
 
 CREATE, UPDATE, DELETE, RESTORE = "CREATE", "UPDATE", "DELETE", "RESTORE"
 
 
-class ConfigVersion(db.Model):
+class ConfigVersion(SensitiveValue, db.Model):
     """The full state of a config at one version, with the operation that made it."""
 
     __tablename__ = "tenant_config_versions"
@@ -40,8 +41,6 @@ class ConfigVersion(db.Model):
     name: Mapped[str]
     label: Mapped[str | None]
     description: Mapped[str | None] = mapped_column(String(DESCRIPTION_MAX_LENGTH))
-    value: Mapped[str | None] = mapped_column(String(VALUE_MAX_LENGTH))
-    sensitive: Mapped[bool]
 
     __table_args__ = (
         UniqueConstraint("tenant_config_id", "version", name="uq_config_version"),
@@ -49,6 +48,10 @@ class ConfigVersion(db.Model):
         Index("ix_config_version_integration_name", "integration_id", "name"),
         Index("ix_config_version_integration_updated", "integration_id", "updated_at", "id"),
     )
+
+    @property
+    def secret_owner(self) -> uuid.UUID:
+        return self.tenant_config_id
 
     @classmethod
     def of(cls, config: Config, operation: str) -> ConfigVersion:
@@ -67,7 +70,7 @@ class ConfigVersion(db.Model):
         cls, config: Config, operation: str, version: int, updated_at: datetime, updated_by: str
     ) -> ConfigVersion:
         integration = config.integration
-        return cls(
+        row = cls(
             tenant_config_id=config.id,
             version=version,
             operation=operation,
@@ -88,6 +91,6 @@ class ConfigVersion(db.Model):
             name=config.name,
             label=config.label,
             description=config.description,
-            value=config.value,
-            sensitive=config.sensitive,
         )
+        row.copy_value(config)
+        return row

@@ -5,8 +5,8 @@ from __future__ import annotations
 import uuid
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
+from tenant_config.api import Blueprint
 from tenant_config.auth import VERSION_READ, current_principal, protected
 from tenant_config.config_versions import service
 from tenant_config.config_versions.schemas import (

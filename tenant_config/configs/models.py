@@ -8,13 +8,19 @@ from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tenant_config.database import Audited, db
+from tenant_config.encryption.column import VALUE_MAX_LENGTH, SensitiveValue
 from tenant_config.integrations.models import Integration
 
-VALUE_MAX_LENGTH = 8192
+__all__ = ["DESCRIPTION_MAX_LENGTH", "VALUE_MAX_LENGTH", "Config"]
 DESCRIPTION_MAX_LENGTH = 1024
 
 
-class Config(Audited, db.Model):
+def _from_integration(attribute: str) -> property:
+    """Expose one of the integration's fields on the config, read-only."""
+    return property(lambda config: getattr(config.integration, attribute))
+
+
+class Config(SensitiveValue, Audited, db.Model):
     """One configuration parameter of an integration."""
 
     __tablename__ = "tenant_configs"
@@ -26,7 +32,6 @@ class Config(Audited, db.Model):
     name: Mapped[str]
     label: Mapped[str | None]
     description: Mapped[str | None] = mapped_column(String(DESCRIPTION_MAX_LENGTH))
-    value: Mapped[str | None] = mapped_column(String(VALUE_MAX_LENGTH))
     sensitive: Mapped[bool] = mapped_column(default=False)
 
     integration: Mapped[Integration] = relationship(lazy="joined", innerjoin=True)
@@ -37,35 +42,18 @@ class Config(Audited, db.Model):
         Index("ix_config_integration_updated", "integration_id", "updated_at", "id"),
     )
 
+    @property
+    def secret_owner(self) -> uuid.UUID:
+        if self.id is None:
+            self.id = uuid.uuid4()  # a ciphertext is bound to the id, so it is needed first
+        return self.id
+
     # The integration's fields, as the spec's TenantConfig carries them.
-    @property
-    def client(self) -> str:
-        return self.integration.client
-
-    @property
-    def client_name(self) -> str | None:
-        return self.integration.client_name
-
-    @property
-    def tenant(self) -> str:
-        return self.integration.tenant
-
-    @property
-    def tenant_name(self) -> str | None:
-        return self.integration.tenant_name
-
-    @property
-    def partner_tenant(self) -> str:
-        return self.integration.partner_tenant
-
-    @property
-    def partner_tenant_name(self) -> str | None:
-        return self.integration.partner_tenant_name
-
-    @property
-    def integration_name(self) -> str:
-        return self.integration.name
-
-    @property
-    def connector(self) -> str:
-        return self.integration.connector
+    client = _from_integration("client")
+    client_name = _from_integration("client_name")
+    tenant = _from_integration("tenant")
+    tenant_name = _from_integration("tenant_name")
+    partner_tenant = _from_integration("partner_tenant")
+    partner_tenant_name = _from_integration("partner_tenant_name")
+    integration_name = _from_integration("name")
+    connector = _from_integration("connector")

@@ -6,10 +6,10 @@ from flask import g
 from marshmallow import fields
 
 from tenant_config.configs.models import DESCRIPTION_MAX_LENGTH, VALUE_MAX_LENGTH
+from tenant_config.encryption import MASK, mark_revealed
 from tenant_config.pagination import PageArgsSchema, page_schema
 from tenant_config.schemas import Boolean, ResourceSchema, Text, UUIDText, WritableResourceSchema
 
-MASK = "********"
 EXAMPLE = {
     "group": "messageLogConfigs",
     "name": "messageLogEnabled",
@@ -19,12 +19,33 @@ EXAMPLE = {
     "sensitive": False,
 }
 
+ANSWER_EXAMPLE = {
+    "id": "9fe70c57-4815-4247-8ec8-0d886277e93a",
+    "version": 2,
+    "createdAt": "2022-10-28T18:39:21.000000Z",
+    "updatedAt": "2022-10-29T18:39:21.000000Z",
+    "createdBy": "user1@companyXyz.com",
+    "updatedBy": "user2@companyXyz.com",
+    "client": "cd671e55-9575-4a25-8b1b-2e85b5867059",
+    "clientName": "Company xyz",
+    "tenant": "1a855cf0-d29b-4fb2-a238-abd2c0d03856",
+    "tenantName": "Company xyz (North America)",
+    "partnerTenant": "4d6696e4-f2cb-4eb3-8d8b-15fdd19bf4ee",
+    "partnerTenantName": "Partner 1 (North America)",
+    "integration": "8db08c8e-4474-45c9-9fba-d89e05a549ce",
+    "integrationName": "partner1-vertexProductAbc",
+    "connector": "BIGCOMMERCE_OSERIES",
+} | EXAMPLE
+
 
 def shown_value(row) -> str | None:
     """Return a row's value as the caller may see it: masked when sensitive, unless allowed."""
-    if row.sensitive and not g.principal.may_read_sensitive():
+    if not row.sensitive:
+        return row.value
+    if not g.principal.may_read_sensitive():
         return MASK
-    return row.value
+    mark_revealed()
+    return row.reveal()
 
 
 class ConfigSchema(ResourceSchema):
@@ -51,9 +72,6 @@ class ConfigSchema(ResourceSchema):
 
 class ConfigWriteSchema(WritableResourceSchema):
     """A config as a client sends it. Integration fields may be sent; they must match."""
-
-    class Meta:
-        example = EXAMPLE
 
     client = UUIDText()
     clientName = Text(attribute="client_name", allow_none=True)

@@ -14,7 +14,8 @@ from tenant_config.auth import Principal
 from tenant_config.config_versions.models import CREATE, UPDATE, ConfigVersion
 from tenant_config.configs.models import Config
 from tenant_config.database import db, transaction, utcnow
-from tenant_config.errors import Duplicate, NotFound, ValidationFailed
+from tenant_config.encryption import MASK
+from tenant_config.errors import Duplicate, NotFound, SecretUnreadable, ValidationFailed
 from tenant_config.integrations.models import Integration
 from tenant_config.integrations.service import get_integration, visible_to
 from tenant_config.pagination import Page, paginate
@@ -35,30 +36,52 @@ SORT_COLUMNS = {
     "sensitive": Config.sensitive,
 }
 # A body may repeat the integration's fields; they must then be the integration's own.
+# loaded key -> (API field name, Integration attribute)
 INTEGRATION_FIELDS = {
-    "integration_id": "id",
-    "integration_name": "name",
-    "client": "client",
-    "client_name": "client_name",
-    "tenant": "tenant",
-    "tenant_name": "tenant_name",
-    "partner_tenant": "partner_tenant",
-    "partner_tenant_name": "partner_tenant_name",
-    "connector": "connector",
+    "integration_id": ("integration", "id"),
+    "integration_name": ("integrationName", "name"),
+    "client": ("client", "client"),
+    "client_name": ("clientName", "client_name"),
+    "tenant": ("tenant", "tenant"),
+    "tenant_name": ("tenantName", "tenant_name"),
+    "partner_tenant": ("partnerTenant", "partner_tenant"),
+    "partner_tenant_name": ("partnerTenantName", "partner_tenant_name"),
+    "connector": ("connector", "connector"),
 }
-CONFIG_FIELDS = ("group", "name", "label", "description", "value", "sensitive")
+CONFIG_FIELDS = ("group", "name", "label", "description")
 
 
 def _own_fields(integration: Integration, data: Mapping[str, Any]) -> dict[str, Any]:
     """Check the integration fields a body repeats; return the config's own fields."""
     wrong = {
-        key: ["Differs from the integration's; a config cannot move between integrations."]
-        for key, attribute in INTEGRATION_FIELDS.items()
+        name: ["Differs from the integration's; a config cannot move between integrations."]
+        for key, (name, attribute) in INTEGRATION_FIELDS.items()
         if key in data and data[key] != getattr(integration, attribute)
     }
     if wrong:
         raise ValidationFailed("Integration fields differ from the integration.", errors=wrong)
     return {key: data[key] for key in CONFIG_FIELDS}
+
+
+def _apply_value(config: Config, value: str | None, sensitive: bool) -> bool:
+    """Set the value a body sends; tell whether it changed. The mask keeps a stored secret."""
+    if config.sensitive and not sensitive and value in (None, MASK):
+        raise ValidationFailed(
+            "A sensitive value becomes plain text only with its new value in the same request.",
+            errors={"value": ["Send the new plain value together with sensitive=false."]},
+        )
+    if sensitive and value == MASK:
+        if config.sensitive:
+            return False
+        value = config.value  # turning a plain value sensitive encrypts it
+    if config.sensitive == sensitive:
+        try:
+            if config.reveal() == value:
+                return False
+        except SecretUnreadable:
+            pass  # a new value replaces one whose key is gone
+    config.store_value(value, sensitive=sensitive)
+    return True
 
 
 def _duplicate(name: str) -> Duplicate:
@@ -114,7 +137,15 @@ def create_config(
     try:
         with transaction() as session:
             integration = get_integration(principal=principal, integration_id=integration_id)
-            config = Config(integration=integration, **_own_fields(integration, data))
+            if data["sensitive"] and data["value"] == MASK:
+                raise ValidationFailed(
+                    "A new sensitive value cannot be the mask.",
+                    errors={"value": [f"{MASK!r} only keeps a stored secret; send the value."]},
+                )
+            config = Config(id=uuid.uuid4(), integration=integration)
+            for key, value in _own_fields(integration, data).items():
+                setattr(config, key, value)
+            config.store_value(data["value"], sensitive=data["sensitive"])
             config.stamp(principal.identity)
             session.add(config)
             session.flush()
@@ -141,9 +172,10 @@ def update_config(
             expect.check(config.id, config.version)
             fields = _own_fields(config.integration, data)
             changes = {k: v for k, v in fields.items() if getattr(config, k) != v}
-            if changes:
-                for key, value in changes.items():
-                    setattr(config, key, value)
+            value_changed = _apply_value(config, data["value"], data["sensitive"])
+            for key, value in changes.items():
+                setattr(config, key, value)
+            if value_changed or changes:
                 config.stamp(principal.identity)
                 session.flush()
                 session.add(ConfigVersion.of(config, UPDATE))

@@ -6,11 +6,13 @@ import uuid
 
 from flask import Response, url_for
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
+from tenant_config.api import Blueprint
 from tenant_config.auth import CONFIG_READ, CONFIG_WRITE, current_principal, protected
 from tenant_config.configs import service
 from tenant_config.configs.schemas import (
+    ANSWER_EXAMPLE,
+    EXAMPLE,
     ConfigListArgsSchema,
     ConfigPageSchema,
     ConfigSchema,
@@ -40,7 +42,7 @@ class Configs(MethodView):
         ).to_dict()
 
     @protected(blp, CONFIG_WRITE)
-    @blp.arguments(ConfigWriteSchema)
+    @blp.arguments(ConfigWriteSchema, example=EXAMPLE)
     @blp.response(201, ConfigSchema, headers=ETAG_HEADER_DOC)
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.alt_response(409, response="CONFLICT")
@@ -58,7 +60,7 @@ class Configs(MethodView):
 @blp.route("/<uuid:config_id>")
 class ConfigsById(MethodView):
     @protected(blp, CONFIG_READ)
-    @blp.response(200, ConfigSchema, headers=ETAG_HEADER_DOC)
+    @blp.response(200, ConfigSchema, headers=ETAG_HEADER_DOC, example=ANSWER_EXAMPLE)
     @blp.alt_response(304, description="Not Modified: If-None-Match names this version.")
     @blp.alt_response(404, response="NOT_FOUND")
     def get(self, integration_id: uuid.UUID, config_id: uuid.UUID):
@@ -71,7 +73,7 @@ class ConfigsById(MethodView):
         return config, etag_header(config)
 
     @protected(blp, CONFIG_WRITE)
-    @blp.arguments(ConfigWriteSchema)
+    @blp.arguments(ConfigWriteSchema, example=EXAMPLE | {"value": "false", "version": 2})
     @blp.response(200, ConfigSchema, headers=ETAG_HEADER_DOC)
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.alt_response(409, response="CONFLICT")

@@ -34,9 +34,6 @@ class IntegrationSchema(ResourceSchema):
 class IntegrationWriteSchema(WritableResourceSchema):
     """An integration as a client sends it; tenant, client, partnerTenant, connector are fixed."""
 
-    class Meta:
-        example = EXAMPLE
-
     name = Text(required=True, min_length=1)
     client = UUIDText(required=True)
     clientName = Text(attribute="client_name", allow_none=True)

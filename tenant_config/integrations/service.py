@@ -36,7 +36,12 @@ SORT_COLUMNS = {
     "connector": Integration.connector,
 }
 FILTERS = ("connector", "tenant", "client", "partner_tenant", "name")
-IMMUTABLE = ("client", "tenant", "partner_tenant", "connector")
+IMMUTABLE = {
+    "client": "client",
+    "tenant": "tenant",
+    "partner_tenant": "partnerTenant",
+    "connector": "connector",
+}
 
 
 def visible_to(principal: Principal) -> ColumnElement[bool]:
@@ -112,9 +117,9 @@ def update_integration(
             integration = get_integration(principal=principal, integration_id=integration_id)
             expect.check(integration.id, integration.version)
             moved = {
-                k: ["Cannot change; create a new integration instead."]
-                for k in IMMUTABLE
-                if data[k] != getattr(integration, k)
+                name: ["Cannot change; create a new integration instead."]
+                for key, name in IMMUTABLE.items()
+                if data[key] != getattr(integration, key)
             }
             if moved:
                 raise ValidationFailed("Fixed fields differ from the integration.", errors=moved)

@@ -6,11 +6,12 @@ import uuid
 
 from flask import Response, url_for
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
+from tenant_config.api import Blueprint
 from tenant_config.auth import INTEGRATION_READ, INTEGRATION_WRITE, current_principal, protected
 from tenant_config.integrations import service
 from tenant_config.integrations.schemas import (
+    EXAMPLE,
     IntegrationDeleteArgsSchema,
     IntegrationListArgsSchema,
     IntegrationPageSchema,
@@ -38,7 +39,7 @@ class Integrations(MethodView):
         return service.list_integrations(principal=current_principal(), args=args).to_dict()
 
     @protected(blp, INTEGRATION_WRITE)
-    @blp.arguments(IntegrationWriteSchema)
+    @blp.arguments(IntegrationWriteSchema, example=EXAMPLE)
     @blp.response(201, IntegrationSchema, headers=ETAG_HEADER_DOC)
     @blp.alt_response(409, response="CONFLICT")
     def post(self, data: dict):
@@ -64,7 +65,7 @@ class IntegrationsById(MethodView):
         return integration, etag_header(integration)
 
     @protected(blp, INTEGRATION_WRITE)
-    @blp.arguments(IntegrationWriteSchema)
+    @blp.arguments(IntegrationWriteSchema, example=EXAMPLE | {"version": 2})
     @blp.response(200, IntegrationSchema, headers=ETAG_HEADER_DOC)
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.alt_response(409, response="CONFLICT")

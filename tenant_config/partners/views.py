@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
+from tenant_config.api import Blueprint
 from tenant_config.auth import CONFIG_READ, current_principal, protected
 from tenant_config.configs import service
 from tenant_config.configs.schemas import ConfigListArgsSchema, ConfigPageSchema
