@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import time
@@ -79,33 +80,46 @@ def scraped(server: Gunicorn, series: str) -> float:
     return 0.0
 
 
+def worker_pids(server: Gunicorn, count: int, timeout: float = 10) -> list[int]:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        pids = [int(pid) for pid in re.findall(r"Booting worker with pid: (\d+)", server.logs())]
+        if len(pids) >= count:
+            return pids
+        time.sleep(0.1)
+    raise TimeoutError(f"fewer than {count} workers booted")
+
+
+def get_many(server: Gunicorn, path: str, count: int) -> None:
+    with ThreadPoolExecutor(8) as pool:
+        calls = [pool.submit(requests.get, server.url(path), timeout=TIMEOUT) for _ in range(count)]
+        assert all(c.result().status_code == 200 for c in calls)
+
+
 def test_metrics_add_up_across_workers(serve, tmp_path):
     directory = tmp_path / "prometheus"
     directory.mkdir()
     server = serve(env={"PROMETHEUS_MULTIPROC_DIR": str(directory)}, WORKERS=2, THREADS=2)
+    first, second = worker_pids(server, 2)
     series = 'tenant_config_http_requests_total{method="GET",route="/health/live",status="200"}'
-    before, sent = scraped(server, series), 0
-    for _ in range(5):
-        with ThreadPoolExecutor(8) as pool:
-            calls = [
-                pool.submit(requests.get, server.url("/health/live"), timeout=TIMEOUT)
-                for _ in range(40)
-            ]
-            assert all(c.result().status_code == 200 for c in calls)
-        sent += 40
-        if len(worker_counts(directory, "/health/live")) >= 2:
-            break
+    before = scraped(server, series)
+    for busy, count in ((first, 30), (second, 20)):
+        os.kill(busy, signal.SIGSTOP)  # the other worker of this test's server takes everything
+        try:
+            get_many(server, "/health/live", count)
+        finally:
+            os.kill(busy, signal.SIGCONT)
     counts = worker_counts(directory, "/health/live")
-    assert len(counts) >= 2, f"one worker served everything: {counts}"
+    assert counts[f"counter_{second}"] >= 30
+    assert counts[f"counter_{first}"] >= 20
     total = scraped(server, series)
-    assert total == sum(counts.values()) == before + sent
+    assert total == sum(counts.values()) == before + 50
     assert scraped(server, "tenant_config_db_pool_connections_in_use") == 0
 
-    dead = int(min(counts).removeprefix("counter_"))
-    assert (directory / f"gauge_livesum_{dead}.db").exists()
-    os.kill(dead, signal.SIGKILL)  # a worker of the server this test started
+    assert (directory / f"gauge_livesum_{first}.db").exists()
+    os.kill(first, signal.SIGKILL)
     deadline = time.monotonic() + 10
-    while (directory / f"gauge_livesum_{dead}.db").exists() and time.monotonic() < deadline:
+    while (directory / f"gauge_livesum_{first}.db").exists() and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert not (directory / f"gauge_livesum_{dead}.db").exists()  # child_exit marked it dead
+    assert not (directory / f"gauge_livesum_{first}.db").exists()  # child_exit marked it dead
     assert scraped(server, series) >= total  # its requests still count

@@ -127,6 +127,7 @@ def test_no_token_password_or_value_in_logs_at_debug(
     assert outage.test_client().get(configs, headers=headers).status_code == 503
     assert outage.test_client().get("/health/ready").status_code == 503
 
+    assert canary not in client.get("/metrics").get_data(as_text=True)
     captured = capsys.readouterr()
     records = "\n".join(repr(vars(record)) for record in caplog.records)
     logged = "\n".join((captured.out, captured.err, caplog.text, records))
