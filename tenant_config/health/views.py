@@ -97,7 +97,9 @@ def _database_and_migrations(app: Flask) -> tuple[ReadinessCheck, ReadinessCheck
         return None
 
     def migrations() -> str | None:
-        result = g.get("readiness_migrations", "unknown")
+        if "readiness_migrations" not in g:  # another check was registered first
+            database()
+        result = g.readiness_migrations
         return None if result == "ok" else result
 
     return database, migrations
