@@ -16,7 +16,13 @@ from flask_smorest import Blueprint
 from joserfc import jws, jwt
 from joserfc.jwt import JWTClaimsRegistry
 
-from tenant_config.errors import DomainError, InsufficientScope, InvalidToken, Unauthorized
+from tenant_config.errors import (
+    BAD_REQUEST,
+    DomainError,
+    InsufficientScope,
+    InvalidToken,
+    Unauthorized,
+)
 from tenant_config.jwks import KeySetCache
 from tenant_config.settings import Settings
 
@@ -33,6 +39,12 @@ MAX_TOKEN_LENGTH = 16 * 1024
 MAX_CLAIM_ENTRIES = 1000
 ACCEPTED_TYPES = {"jwt", "at+jwt", "application/at+jwt"}
 IDENTITY_CLAIMS = ("email", "preferred_username", "client_id", "sub")
+
+
+class InvalidRequest(DomainError):
+    """RFC 6750's invalid_request: the token came in more than one way."""
+
+    problem = BAD_REQUEST
 
 
 class MalformedClaim(ValueError):
@@ -87,10 +99,10 @@ class Principal:
             scope = " ".join(s for s in scope if isinstance(s, str))
         if scope is not None and not isinstance(scope, str):
             raise MalformedClaim("scope")
-        identity = next(
-            (claims[c] for c in IDENTITY_CLAIMS if isinstance(claims.get(c), str) and claims[c]),
-            None,
-        )
+        for name in IDENTITY_CLAIMS:
+            if claims.get(name) is not None and not isinstance(claims[name], str):
+                raise MalformedClaim(name)
+        identity = next((claims[c] for c in IDENTITY_CLAIMS if claims.get(c)), None)
         if identity is None:
             raise MalformedClaim("sub")
         return cls(
@@ -178,9 +190,15 @@ def init_auth(app: Flask, settings: Settings) -> None:
 def authenticate(scope: str) -> Principal:
     """Validate the request's bearer token and require `scope`; return the caller."""
     if "access_token" in request.args:
-        raise InvalidToken(
+        # RFC 6750 section 5.3: a token in a URL leaks into logs, so the query is never read.
+        if "Authorization" in request.headers:
+            raise InvalidRequest(
+                "Send the access token in the Authorization header only, not in the query too.",
+                headers={"WWW-Authenticate": f'Bearer realm="{REALM}", error="invalid_request"'},
+            )
+        raise Unauthorized(
             "Access tokens are accepted only in the Authorization header.",
-            headers={"WWW-Authenticate": f'Bearer realm="{REALM}", error="invalid_request"'},
+            headers={"WWW-Authenticate": f'Bearer realm="{REALM}"'},
         )
     protector: ProblemResourceProtector = current_app.extensions["tenant_config.auth"]
     try:
