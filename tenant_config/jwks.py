@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import threading
 import time
 import urllib.request
@@ -66,11 +67,32 @@ class KeySetCache:
             return Path(self.file).read_bytes()
         if not self.url.startswith(("https://", "http://")):
             raise ValueError("TENANT_CONFIG_JWKS_URL must be an http(s) URL")
-        with _opener.open(self.url, timeout=FETCH_TIMEOUT_SECONDS) as response:
-            body = response.read(MAX_JWKS_BYTES + 1)
-        if len(body) > MAX_JWKS_BYTES:
-            raise ValueError("the JWKS document is too large")
-        return body
+        # A socket timeout bounds each read, not the whole download: an IdP that answers
+        # slowly byte by byte would hold the request. The download runs beside it instead.
+        outcome: dict = {}
+        worker = threading.Thread(target=self._download, args=(outcome,), daemon=True)
+        worker.start()
+        worker.join(FETCH_TIMEOUT_SECONDS)
+        if worker.is_alive():
+            raise TimeoutError("the JWKS endpoint did not answer in time")
+        if "error" in outcome:
+            raise outcome["error"]
+        return outcome["body"]
+
+    def _download(self, outcome: dict) -> None:
+        deadline = time.monotonic() + FETCH_TIMEOUT_SECONDS
+        try:
+            body = bytearray()
+            with _opener.open(self.url, timeout=FETCH_TIMEOUT_SECONDS) as response:
+                while chunk := response.read1(64 * 1024):
+                    body += chunk
+                    if len(body) > MAX_JWKS_BYTES:
+                        raise ValueError("the JWKS document is too large")
+                    if time.monotonic() > deadline:
+                        raise TimeoutError("the JWKS endpoint answers too slowly")
+            outcome["body"] = bytes(body)
+        except Exception as exc:
+            outcome["error"] = exc
 
     def _refresh(self) -> None:
         self._attempted_at = time.monotonic()
@@ -93,7 +115,10 @@ class KeySetCache:
                 if self._attempted_at < now:
                     self._refresh()
         if self._keys is None:
-            raise KeysUnavailable("The identity provider's signing keys are not available.")
+            raise KeysUnavailable(
+                "The identity provider's signing keys are not available. Please try again later.",
+                headers={"Retry-After": str(max(1, math.ceil(self.cooldown)))},
+            )
         if kid is not None and kid not in self._kids:
             raise InvalidToken(
                 "The access token is signed with an unknown key.",

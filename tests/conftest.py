@@ -86,7 +86,8 @@ def make_app(app, database_url, jwks_file, tmp_path) -> Callable[..., Flask]:
     """Build another app on the same migrated database, with some settings overridden."""
 
     def build(**overrides) -> Flask:
-        return create_app(make_settings(tmp_path, database_url, jwks_file, **overrides))
+        keys = overrides.pop("jwks_file", jwks_file)
+        return create_app(make_settings(tmp_path, database_url, keys, **overrides))
 
     return build
 

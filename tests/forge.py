@@ -84,7 +84,7 @@ class FakeIdP:
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
         self.server.block_on_close = False
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread = threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True)
         self.thread.start()
 
     @property
@@ -106,6 +106,9 @@ class FakeIdP:
             body = b" " * (5 * 1024 * 1024)
         elif self.mode == "hang":
             time.sleep(self.hang_seconds)
+        elif self.mode == "drip":
+            self._drip(handler, body)
+            return
         try:
             handler.send_response(status)
             for name, value in headers.items():
@@ -115,6 +118,19 @@ class FakeIdP:
             handler.wfile.write(body)
         except OSError:
             pass  # the client gave up waiting, as it should
+
+    def _drip(self, handler: BaseHTTPRequestHandler, body: bytes) -> None:
+        """Send the body a byte at a time, each well within a socket timeout."""
+        try:
+            handler.send_response(200)
+            handler.send_header("Content-Length", str(len(body)))
+            handler.end_headers()
+            for i in range(len(body)):
+                handler.wfile.write(body[i : i + 1])
+                handler.wfile.flush()
+                time.sleep(0.05)
+        except OSError:
+            pass
 
     def close(self) -> None:
         """Stop serving."""

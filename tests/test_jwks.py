@@ -1,0 +1,138 @@
+"""Signing keys from the identity provider's JWKS URL: cached, refreshed with care, never trusted
+from the token itself."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from tenant_config import jwks
+from tests.authcheck import LIST_URL, assert_invalid_token, assert_problem
+from tests.forge import FakeIdP, claims, sign_rs256
+from tests.tokens import TokenFactory, generate_key
+
+
+@pytest.fixture(scope="module")
+def k1():
+    return generate_key("idp-k1")
+
+
+@pytest.fixture(scope="module")
+def k2():
+    return generate_key("idp-k2")
+
+
+@pytest.fixture
+def idp(k1):
+    server = FakeIdP([k1])
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def url_app(make_app, idp):
+    """An app that loads its keys from the fake IdP; settings overridable per test."""
+    return lambda **overrides: make_app(jwks_file="", jwks_url=idp.url, **overrides)
+
+
+def call(app, key, **claim_overrides) -> int:
+    """GET the integration list with a token signed by `key`; return the response."""
+    token = TokenFactory(key)(**claim_overrides)
+    return app.test_client().get(LIST_URL, headers={"Authorization": f"Bearer {token}"})
+
+
+def test_keys_are_fetched_once_and_cached(url_app, idp, k1):
+    app = url_app()
+    for _ in range(5):
+        assert call(app, k1).status_code == 200
+    assert idp.requests == 1
+
+
+def test_rotation_to_a_new_kid_needs_one_refetch(url_app, idp, k1, k2):
+    app = url_app(jwks_refresh_cooldown_seconds=0)
+    assert call(app, k1).status_code == 200
+    idp.keys = [k1, k2]
+    assert call(app, k2).status_code == 200
+    assert idp.requests == 2
+    assert call(app, k1).status_code == 200
+    assert call(app, k2).status_code == 200
+    assert idp.requests == 2
+
+
+def test_a_removed_key_is_refused_once_the_cache_expires(url_app, idp, k1, k2):
+    app = url_app(jwks_cache_seconds=0, jwks_refresh_cooldown_seconds=0)
+    assert call(app, k1).status_code == 200
+    idp.keys = [k2]
+    assert_invalid_token(call(app, k1))
+    assert call(app, k2).status_code == 200
+
+
+def test_unknown_kids_refetch_at_most_once_per_cooldown(url_app, idp, k1):
+    app = url_app(jwks_refresh_cooldown_seconds=0.5)
+    assert call(app, k1).status_code == 200
+    strangers = [generate_key(f"stranger-{i}") for i in range(3)]
+    for i in range(15):
+        assert_invalid_token(call(app, strangers[i % 3]))
+    assert idp.requests == 1
+    time.sleep(0.6)
+    for i in range(15):
+        assert_invalid_token(call(app, strangers[i % 3]))
+    assert idp.requests == 2
+    assert call(app, k1).status_code == 200
+
+
+@pytest.mark.parametrize("mode", ["500", "invalid-json", "redirect", "hang", "drip", "huge"])
+def test_a_failed_refresh_keeps_the_cached_keys(url_app, idp, k1, monkeypatch, mode):
+    monkeypatch.setattr(jwks, "FETCH_TIMEOUT_SECONDS", 0.5)
+    app = url_app(jwks_cache_seconds=0, jwks_refresh_cooldown_seconds=0)
+    assert call(app, k1).status_code == 200
+    idp.mode = mode
+    started = time.monotonic()
+    assert call(app, k1).status_code == 200
+    assert_invalid_token(call(app, generate_key("stranger")))
+    assert time.monotonic() - started < 2 * (0.5 + 0.3)
+    assert idp.requests == 3
+    assert set(idp.paths) == {"/jwks"}
+    idp.mode = "ok"
+    assert call(app, k1).status_code == 200
+
+
+@pytest.mark.parametrize("mode", ["500", "invalid-json", "hang"])
+def test_keys_never_loaded_is_503_not_500(url_app, idp, k1, monkeypatch, mode):
+    monkeypatch.setattr(jwks, "FETCH_TIMEOUT_SECONDS", 0.5)
+    idp.mode = mode
+    app = url_app(jwks_refresh_cooldown_seconds=0)
+    response = call(app, k1)
+    assert_problem(response, 503)
+    assert "Retry-After" in response.headers
+    assert "WWW-Authenticate" not in response.headers
+    idp.mode = "ok"
+    assert call(app, k1).status_code == 200
+
+
+def test_unreachable_jwks_url_is_503(make_app, k1):
+    server = FakeIdP([k1])
+    url = server.url
+    server.close()
+    app = make_app(jwks_file="", jwks_url=url)
+    assert_problem(call(app, k1), 503)
+
+
+def test_jwks_without_usable_keys_is_not_loaded(url_app, idp, k1):
+    idp.keys = []
+    assert_problem(call(url_app(), k1), 503)
+
+
+@pytest.mark.parametrize("where", ["jku", "x5u", "jwk", "jwk-with-our-kid"])
+def test_keys_named_by_the_token_itself_are_never_used(client, idp, where):
+    attacker = generate_key("attacker")
+    header = {"alg": "RS256", "typ": "JWT", "kid": attacker.kid}
+    if where in {"jku", "x5u"}:
+        header[where] = idp.url
+    else:
+        header["jwk"] = attacker.public_jwk
+        header["kid"] = "test-key-1" if where == "jwk-with-our-kid" else attacker.kid
+    token = sign_rs256(attacker, header, claims())
+    assert_invalid_token(client.get(LIST_URL, headers={"Authorization": f"Bearer {token}"}))
+    assert idp.requests == 0
