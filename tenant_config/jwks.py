@@ -20,6 +20,11 @@ ASYMMETRIC_KEY_TYPES = {"RSA", "EC", "OKP"}
 log = logging.getLogger(__name__)
 
 
+def _now() -> float:
+    """The clock of the cache and the cooldown (tests replace it)."""
+    return time.monotonic()
+
+
 class KeysUnavailable(DomainError):
     problem = SERVICE_UNAVAILABLE
 
@@ -95,7 +100,7 @@ class KeySetCache:
             outcome["error"] = exc
 
     def _refresh(self) -> None:
-        self._attempted_at = time.monotonic()
+        self._attempted_at = _now()
         try:
             keys = parse_jwks(self._fetch())
         except Exception as exc:
@@ -107,7 +112,7 @@ class KeySetCache:
 
     def get(self, kid: str | None) -> KeySet:
         """Return the key set that should hold `kid`, refreshing it when that is worth a try."""
-        now = time.monotonic()
+        now = _now()
         stale = self._keys is None or now - self._loaded_at > self.ttl
         unknown = kid is not None and kid not in self._kids
         if (stale or unknown) and now - self._attempted_at >= self.cooldown:

@@ -66,6 +66,7 @@ class FakeIdP:
 
     def __init__(self, keys: list[SigningKey]):
         self.keys = keys
+        self.extra: list[dict] = []
         self.mode = "ok"
         self.hang_seconds = 2.0
         self.requests = 0
@@ -93,7 +94,7 @@ class FakeIdP:
 
     def answer(self, handler: BaseHTTPRequestHandler) -> None:
         """Write the answer that `mode` asks for."""
-        body = json.dumps({"keys": [k.public_jwk for k in self.keys]}).encode()
+        body = json.dumps({"keys": [k.public_jwk for k in self.keys] + self.extra}).encode()
         status, headers = 200, {"Content-Type": "application/json"}
         if self.mode == "500":
             status, body = 500, b"oops"

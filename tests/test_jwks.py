@@ -4,12 +4,13 @@ from the token itself."""
 from __future__ import annotations
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
 from tenant_config import jwks
 from tests.authcheck import LIST_URL, assert_invalid_token, assert_problem
-from tests.forge import FakeIdP, claims, sign_rs256
+from tests.forge import FakeIdP, b64, claims, sign_hs256, sign_rs256
 from tests.tokens import TokenFactory, generate_key
 
 
@@ -34,6 +35,21 @@ def idp(k1):
 def url_app(make_app, idp):
     """An app that loads its keys from the fake IdP; settings overridable per test."""
     return lambda **overrides: make_app(jwks_file="", jwks_url=idp.url, **overrides)
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """The key cache's clock, moved by hand: `clock.advance(seconds)`."""
+
+    class Clock:
+        now = 1000.0
+
+        def advance(self, seconds: float) -> None:
+            self.now += seconds
+
+    fake = Clock()
+    monkeypatch.setattr(jwks, "_now", lambda: fake.now)
+    return fake
 
 
 def call(app, key, **claim_overrides) -> int:
@@ -68,17 +84,54 @@ def test_a_removed_key_is_refused_once_the_cache_expires(url_app, idp, k1, k2):
     assert call(app, k2).status_code == 200
 
 
-def test_unknown_kids_refetch_at_most_once_per_cooldown(url_app, idp, k1):
-    app = url_app(jwks_refresh_cooldown_seconds=0.5)
+def test_unknown_kids_refetch_at_most_once_per_cooldown(url_app, idp, k1, clock):
+    app = url_app(jwks_refresh_cooldown_seconds=10)
     assert call(app, k1).status_code == 200
     strangers = [generate_key(f"stranger-{i}") for i in range(3)]
     for i in range(15):
+        clock.advance(0.5)
         assert_invalid_token(call(app, strangers[i % 3]))
     assert idp.requests == 1
-    time.sleep(0.6)
+    clock.advance(3)
     for i in range(15):
         assert_invalid_token(call(app, strangers[i % 3]))
     assert idp.requests == 2
+    assert call(app, k1).status_code == 200
+    assert idp.requests == 2
+
+
+@pytest.mark.parametrize("mode", ["ok", "hang"])
+def test_a_concurrent_burst_of_unknown_kids_refetches_once(
+    url_app, idp, k1, monkeypatch, clock, mode
+):
+    monkeypatch.setattr(jwks, "FETCH_TIMEOUT_SECONDS", 0.5)
+    app = url_app(jwks_refresh_cooldown_seconds=10)
+    assert call(app, k1).status_code == 200
+    clock.advance(11)
+    idp.mode = mode
+    strangers = [generate_key(f"burst-{i}") for i in range(4)]
+    started = time.monotonic()
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        answers = list(pool.map(lambda i: call(app, strangers[i % 4]), range(32)))
+    assert {a.status_code for a in answers} == {401}
+    assert time.monotonic() - started < 0.5 + 2.0
+    assert idp.requests == 2
+
+
+def test_symmetric_and_private_keys_in_the_jwks_are_ignored(url_app, idp, k1):
+    secret = b"shared-secret-published-by-mistake"
+    idp.extra = [
+        {"kty": "oct", "k": b64(secret), "kid": "hmac", "alg": "HS256"},
+        k1.key.as_dict(private=True) | {"kid": "leaked"},
+    ]
+    app = url_app()
+    header = {"alg": "HS256", "kid": "hmac", "typ": "JWT"}
+    token = sign_hs256(secret, header, claims())
+    response = app.test_client().get(LIST_URL, headers={"Authorization": f"Bearer {token}"})
+    assert_invalid_token(response)
+    leaked = sign_rs256(k1, {"alg": "RS256", "kid": "leaked"}, claims())
+    response = app.test_client().get(LIST_URL, headers={"Authorization": f"Bearer {leaked}"})
+    assert_invalid_token(response)
     assert call(app, k1).status_code == 200
 
 
