@@ -37,7 +37,11 @@ ADMIN = "ConnTenantConfigApi:Admin"
 REALM = "tenant-config"
 MAX_TOKEN_LENGTH = 16 * 1024
 MAX_CLAIM_ENTRIES = 1000
-ACCEPTED_TYPES = {"jwt", "at+jwt", "application/at+jwt"}
+# RFC 7515 4.1.9: "application/" may be left out of a media type in `typ`.
+ACCEPTED_TYPES = {"jwt", "application/jwt", "at+jwt", "application/at+jwt"}
+MAX_CLAIM_LENGTH = 255
+# A partner_tenants entry is "<connector>:<partnerTenant>", two strings of up to 255 each.
+MAX_PARTNER_CLAIM_LENGTH = 2 * MAX_CLAIM_LENGTH + 1
 IDENTITY_CLAIMS = ("email", "preferred_username", "client_id", "sub")
 
 
@@ -59,7 +63,8 @@ def _strings(claims: dict, name: str) -> frozenset[str]:
         value = value.split()
     if not isinstance(value, list) or len(value) > MAX_CLAIM_ENTRIES:
         raise MalformedClaim(name)
-    if not all(isinstance(item, str) and 0 < len(item) <= 255 for item in value):
+    longest = MAX_PARTNER_CLAIM_LENGTH if name == "partner_tenants" else MAX_CLAIM_LENGTH
+    if not all(isinstance(item, str) and 0 < len(item) <= longest for item in value):
         raise MalformedClaim(name)
     return frozenset(item.lower() if name != "partner_tenants" else item for item in value)
 
@@ -135,6 +140,9 @@ class JWTValidator(BearerTokenValidator):
             raise InvalidTokenError(realm=REALM)
         try:
             header = jws.extract_compact(token_string.encode("ascii")).headers()
+            if "crit" in header:
+                # No extension is understood here, and joserfc lets an empty list through.
+                raise MalformedClaim("crit")
             typ = header.get("typ")
             if typ is not None and (not isinstance(typ, str) or typ.lower() not in ACCEPTED_TYPES):
                 raise MalformedClaim("typ")

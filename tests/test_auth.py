@@ -135,7 +135,13 @@ def test_huge_finite_exp_is_not_a_server_error(get, signing_key):
 
 
 def test_unknown_critical_header(get, signing_key):
-    for header in (RS256 | {"crit": ["x-unknown"], "x-unknown": 1}, RS256 | {"crit": ["x"]}):
+    for header in (
+        RS256 | {"crit": ["x-unknown"], "x-unknown": 1},
+        RS256 | {"crit": ["x"]},
+        RS256 | {"crit": "x-unknown", "x-unknown": 1},
+        RS256 | {"crit": ["b64"], "b64": False},
+        RS256 | {"crit": []},
+    ):
         assert_invalid_token(get(sign_rs256(signing_key, header, claims())))
 
 

@@ -97,7 +97,7 @@ def test_scope_claim_forms(client, make_token, scope_claims):
     assert client.get(LIST_URL, headers={"Authorization": f"Bearer {token}"}).status_code == 200
 
 
-@pytest.mark.parametrize("typ", ["at+jwt", "JWT", "application/at+jwt", None])
+@pytest.mark.parametrize("typ", ["at+jwt", "JWT", "application/at+jwt", "application/jwt", None])
 def test_token_types_of_common_identity_providers(client, signing_key, typ):
     header = {"alg": "RS256", "kid": "test-key-1"} | ({"typ": typ} if typ else {})
     token = sign_rs256(signing_key, header, claims(jti=None, client_id=None))

@@ -83,6 +83,12 @@ def test_the_partner_tenants_claim(client, make_token, b):
         assert not sees(client, bearer(make_token(partner_tenants=[wrong])), b), wrong
 
 
+def test_partner_tenant_claim_for_the_longest_partner_tenant(client, make_token):
+    b = make_tenant(client, make_token, partnerTenant="p" * 240 + uuid.uuid4().hex[:15])
+    claim = f"{b.integration['connector']}:{b.integration['partnerTenant']}"
+    assert sees(client, bearer(make_token(partner_tenants=[claim])), b)
+
+
 def test_admin_sees_every_tenant(client, make_token, b):
     admin = bearer(make_token(scopes=(*ALL_SCOPES, auth.ADMIN)))
     assert sees(client, admin, b)
@@ -117,6 +123,7 @@ def test_no_tenant_claims_see_nothing(client, signing_key, b, claims):
         {"clients": 5},
         {"clients": {"a": 1}},
         {"partner_tenants": 5},
+        {"partner_tenants": ["BIGCOMMERCE_OSERIES:" + "p" * 600]},
         {"partner_tenants": {"BIGCOMMERCE_OSERIES": "pt"}},
         {"tenants": [str(i) for i in range(2000)]},
     ],
