@@ -177,12 +177,14 @@ def test_jwks_without_usable_keys_is_not_loaded(url_app, idp, k1):
     assert_problem(call(url_app(), k1), 503)
 
 
-@pytest.mark.parametrize("where", ["jku", "x5u", "jwk", "jwk-with-our-kid"])
+@pytest.mark.parametrize("where", ["jku", "x5u", "x5c", "jwk", "jwk-with-our-kid"])
 def test_keys_named_by_the_token_itself_are_never_used(client, idp, where):
     attacker = generate_key("attacker")
     header = {"alg": "RS256", "typ": "JWT", "kid": attacker.kid}
     if where in {"jku", "x5u"}:
         header[where] = idp.url
+    elif where == "x5c":
+        header["x5c"] = [b64(b"not a certificate of ours")]
     else:
         header["jwk"] = attacker.public_jwk
         header["kid"] = "test-key-1" if where == "jwk-with-our-kid" else attacker.kid
