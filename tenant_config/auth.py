@@ -232,8 +232,10 @@ def protected(blp: Blueprint, scope: str) -> Callable:
             authenticate(scope)
             return func(*args, **kwargs)
 
+        wrapper = blp.alt_response(400, response="BAD_REQUEST")(wrapper)
         wrapper = blp.alt_response(401, response="UNAUTHORIZED")(wrapper)
         wrapper = blp.alt_response(403, response="FORBIDDEN")(wrapper)
+        wrapper = blp.alt_response(503, response="SERVICE_UNAVAILABLE")(wrapper)
         return Blueprint.doc(security=[{"bearerAuth": [scope]}])(wrapper)
 
     return decorator

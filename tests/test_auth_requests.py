@@ -14,6 +14,7 @@ from tests.authcheck import (
     assert_problem,
 )
 from tests.forge import claims, sign_rs256
+from tests.tokens import ALL_SCOPES
 
 
 def test_no_token(client):
@@ -136,3 +137,41 @@ def test_identity_recorded_as_creator(
 def test_token_without_any_identity_is_refused(client, make_token):
     token = make_token(sub=None, email=None)
     assert_invalid_token(client.get(LIST_URL, headers={"Authorization": f"Bearer {token}"}))
+
+
+IDP_SHAPES = {
+    "keycloak": (
+        {"typ": "JWT"},
+        {"aud": ["account", "tenant-config"], "azp": "admin-ui", "preferred_username": "kc"},
+    ),
+    "entra-id": (
+        {"typ": "JWT", "x5t": "abc"},
+        {"scope": None, "scp": auth.INTEGRATION_READ, "email": None, "oid": "o", "tid": "t"},
+    ),
+    "auth0": ({"typ": "at+jwt"}, {"aud": ["tenant-config", "https://x.auth0.com/userinfo"]}),
+    "okta": ({}, {"scope": None, "scp": [auth.INTEGRATION_READ], "cid": "0oa1", "uid": "00u"}),
+}
+
+
+@pytest.mark.parametrize("idp", IDP_SHAPES)
+def test_tokens_shaped_like_common_identity_providers(client, signing_key, idp):
+    header, overrides = IDP_SHAPES[idp]
+    header = {"alg": "RS256", "kid": signing_key.kid} | header
+    token = sign_rs256(signing_key, header, claims(**overrides))
+    assert client.get(LIST_URL, headers={"Authorization": f"Bearer {token}"}).status_code == 200
+
+
+def test_every_operation_documents_its_scope(client):
+    known = set(ALL_SCOPES)
+    spec = client.get("/openapi.json").get_json()
+    operations = [
+        operation
+        for path in spec["paths"].values()
+        for method, operation in path.items()
+        if method != "parameters"
+    ]
+    assert len(operations) >= 10
+    for operation in operations:
+        [requirement] = operation["security"]
+        assert requirement["bearerAuth"][0] in known
+        assert {"400", "401", "403", "503"} <= operation["responses"].keys()
