@@ -99,9 +99,11 @@ class Principal:
     @classmethod
     def from_claims(cls, claims: dict) -> Principal:
         """Build a principal from verified claims; raise MalformedClaim on odd shapes."""
-        scope = claims.get("scope", claims.get("scp"))
-        if isinstance(scope, list):
-            scope = " ".join(s for s in scope if isinstance(s, str))
+        scope = claims.get("scope")
+        if scope is None:
+            scope = claims.get("scp")
+        if isinstance(scope, list) and all(isinstance(item, str) for item in scope):
+            scope = " ".join(scope)
         if scope is not None and not isinstance(scope, str):
             raise MalformedClaim("scope")
         for name in IDENTITY_CLAIMS:

@@ -7,6 +7,7 @@ import time
 
 import pytest
 
+from tenant_config.auth import CONFIG_READ, INTEGRATION_READ
 from tests.authcheck import LIST_URL, assert_invalid_token
 from tests.forge import b64, claims, encode, sign_hs256, sign_rs256
 from tests.tokens import generate_key
@@ -109,6 +110,8 @@ def test_not_yet_valid(get, make_token):
         {"scope": 42},
         {"scope": {"a": "b"}},
         {"scp": 42, "scope": None},
+        {"scp": [CONFIG_READ, 5], "scope": None},
+        {"scope": [INTEGRATION_READ, None]},
         {"sub": None, "email": None},
         {"email": 7},
     ],

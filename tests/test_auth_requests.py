@@ -87,8 +87,9 @@ def test_admin_scope_alone_grants_no_operation(client, make_token):
         {"scope": None, "scp": [auth.INTEGRATION_READ, "other"]},
         {"scope": None, "scp": f"other {auth.INTEGRATION_READ}"},
         {"scope": f"openid {auth.INTEGRATION_READ} profile"},
+        {"scope": [auth.INTEGRATION_READ]},
     ],
-    ids=["scp-list", "scp-string", "scope-string"],
+    ids=["scp-list", "scp-string", "scope-string", "scope-list"],
 )
 def test_scope_claim_forms(client, make_token, scope_claims):
     token = make_token(**scope_claims)
