@@ -38,16 +38,31 @@ _opener = urllib.request.build_opener(_NoRedirect)
 
 
 def parse_jwks(raw: bytes) -> KeySet:
-    """Parse a JWKS document, keeping only public asymmetric keys."""
+    """Parse a JWKS document, keeping the public asymmetric signing keys that can be used.
+
+    Keys are imported one by one: IdPs publish keys this service cannot use (other curves,
+    encryption keys), and one of those must not make every token fail.
+    """
     document = json.loads(raw)
-    keys = [
-        key
-        for key in document.get("keys", [])
-        if isinstance(key, dict) and key.get("kty") in ASYMMETRIC_KEY_TYPES and "d" not in key
-    ]
+    entries = document.get("keys") if isinstance(document, dict) else None
+    if not isinstance(entries, list):
+        raise ValueError("the JWKS has no keys list")
+    keys = []
+    for entry in entries:
+        if not (
+            isinstance(entry, dict)
+            and entry.get("kty") in ASYMMETRIC_KEY_TYPES
+            and entry.get("use", "sig") == "sig"
+            and "d" not in entry
+        ):
+            continue
+        try:
+            keys.extend(KeySet.import_key_set({"keys": [entry]}).keys)
+        except Exception as exc:
+            log.warning("skipped a JWKS key (kid %r): %s", entry.get("kid"), type(exc).__name__)
     if not keys:
-        raise ValueError("the JWKS holds no public asymmetric key")
-    return KeySet.import_key_set({"keys": keys})
+        raise ValueError("the JWKS holds no usable public signing key")
+    return KeySet(keys)
 
 
 class KeySetCache:

@@ -135,6 +135,24 @@ def test_symmetric_and_private_keys_in_the_jwks_are_ignored(url_app, idp, k1):
     assert call(app, k1).status_code == 200
 
 
+def test_keys_the_service_cannot_use_do_not_spoil_the_others(url_app, idp, k1, k2):
+    encryption = generate_key(k1.kid).public_jwk | {"use": "enc"}
+    idp.keys = []
+    idp.extra = [
+        encryption,
+        {"kty": "EC", "crv": "secp256k1", "x": "AAAA", "y": "AAAA", "kid": "odd-curve"},
+        {"kty": "RSA", "kid": "broken", "n": "not base64!", "e": "AQAB"},
+        {"kty": "RSA", "kid": "no-modulus"},
+        "not a key",
+        k1.public_jwk,
+        k2.public_jwk,
+    ]
+    app = url_app()
+    assert call(app, k1).status_code == 200
+    assert call(app, k2).status_code == 200
+    assert idp.requests == 1
+
+
 @pytest.mark.parametrize("mode", ["500", "invalid-json", "redirect", "hang", "drip", "huge"])
 def test_a_failed_refresh_keeps_the_cached_keys(url_app, idp, k1, monkeypatch, mode):
     monkeypatch.setattr(jwks, "FETCH_TIMEOUT_SECONDS", 0.5)
