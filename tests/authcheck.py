@@ -9,6 +9,11 @@ BARE_CHALLENGE = 'Bearer realm="tenant-config"'
 LIST_URL = "/tenantintegrations"
 
 
+def bearer(token: str) -> dict[str, str]:
+    """The Authorization header for `token`."""
+    return {"Authorization": f"Bearer {token}"}
+
+
 def assert_problem(response: TestResponse, status: int) -> dict:
     """The answer is a problem document with this status; return its body."""
     assert response.status_code == status, response.get_data(as_text=True)

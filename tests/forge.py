@@ -21,6 +21,11 @@ def b64(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
 
 
+def unb64(text: str) -> bytes:
+    """Decode base64url without padding."""
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
 def claims(**overrides) -> dict:
     """A valid claim set; a claim set to None is removed."""
     now = int(time.time())

@@ -15,6 +15,7 @@ from joserfc.jwk import KeySet
 
 from tenant_config import auth, create_app
 from tenant_config.settings import Settings
+from tests.authcheck import bearer
 from tests.isolation import integration_body
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,10 +37,6 @@ def dev_token(app, *args: str) -> str:
     result = app.test_cli_runner().invoke(args=["dev-token", *args])
     assert result.exit_code == 0, result.output
     return result.output.strip()
-
-
-def bearer(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
 
 
 def test_token_for_a_tenant_is_accepted(dev_app):

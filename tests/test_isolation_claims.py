@@ -9,7 +9,12 @@ import uuid
 import pytest
 
 from tenant_config import auth
-from tests.authcheck import assert_bare_challenge, assert_invalid_token, assert_problem
+from tests.authcheck import (
+    assert_bare_challenge,
+    assert_invalid_token,
+    assert_problem,
+    bearer,
+)
 from tests.forge import claims as valid_claims
 from tests.forge import sign_rs256
 from tests.isolation import integration_body, make_tenant
@@ -21,10 +26,6 @@ PUBLIC = re.compile(r"^/(openapi\.json|docs|docs/assets/.*|health/.*|metrics)$")
 @pytest.fixture
 def b(client, make_token):
     return make_tenant(client, make_token)
-
-
-def bearer(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
 
 
 def raw_token(signing_key, **overrides) -> str:

@@ -7,6 +7,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from werkzeug.test import TestResponse
 
 from tenant_config import jwks
 from tests.authcheck import LIST_URL, assert_invalid_token, assert_problem
@@ -52,7 +53,7 @@ def clock(monkeypatch):
     return fake
 
 
-def call(app, key, **claim_overrides) -> int:
+def call(app, key, **claim_overrides) -> TestResponse:
     """GET the integration list with a token signed by `key`; return the response."""
     token = TokenFactory(key)(**claim_overrides)
     return app.test_client().get(LIST_URL, headers={"Authorization": f"Bearer {token}"})
