@@ -16,7 +16,13 @@ from flask_smorest import Blueprint
 from joserfc import jws, jwt
 from joserfc.jwt import JWTClaimsRegistry
 
-from tenant_config.errors import DomainError, InsufficientScope, InvalidToken, Unauthorized
+from tenant_config.errors import (
+    BAD_REQUEST,
+    DomainError,
+    InsufficientScope,
+    InvalidToken,
+    Unauthorized,
+)
 from tenant_config.jwks import KeySetCache
 from tenant_config.settings import Settings
 
@@ -31,8 +37,18 @@ ADMIN = "ConnTenantConfigApi:Admin"
 REALM = "tenant-config"
 MAX_TOKEN_LENGTH = 16 * 1024
 MAX_CLAIM_ENTRIES = 1000
-ACCEPTED_TYPES = {"jwt", "at+jwt", "application/at+jwt"}
+# RFC 7515 4.1.9: "application/" may be left out of a media type in `typ`.
+ACCEPTED_TYPES = {"jwt", "application/jwt", "at+jwt", "application/at+jwt"}
+MAX_CLAIM_LENGTH = 255
+# A partner_tenants entry is "<connector>:<partnerTenant>", two strings of up to 255 each.
+MAX_PARTNER_CLAIM_LENGTH = 2 * MAX_CLAIM_LENGTH + 1
 IDENTITY_CLAIMS = ("email", "preferred_username", "client_id", "sub")
+
+
+class InvalidRequest(DomainError):
+    """RFC 6750's invalid_request: the token came in more than one way."""
+
+    problem = BAD_REQUEST
 
 
 class MalformedClaim(ValueError):
@@ -47,7 +63,8 @@ def _strings(claims: dict, name: str) -> frozenset[str]:
         value = value.split()
     if not isinstance(value, list) or len(value) > MAX_CLAIM_ENTRIES:
         raise MalformedClaim(name)
-    if not all(isinstance(item, str) and 0 < len(item) <= 255 for item in value):
+    longest = MAX_PARTNER_CLAIM_LENGTH if name == "partner_tenants" else MAX_CLAIM_LENGTH
+    if not all(isinstance(item, str) and 0 < len(item) <= longest for item in value):
         raise MalformedClaim(name)
     return frozenset(item.lower() if name != "partner_tenants" else item for item in value)
 
@@ -82,15 +99,17 @@ class Principal:
     @classmethod
     def from_claims(cls, claims: dict) -> Principal:
         """Build a principal from verified claims; raise MalformedClaim on odd shapes."""
-        scope = claims.get("scope", claims.get("scp"))
-        if isinstance(scope, list):
-            scope = " ".join(s for s in scope if isinstance(s, str))
+        scope = claims.get("scope")
+        if scope is None:
+            scope = claims.get("scp")
+        if isinstance(scope, list) and all(isinstance(item, str) for item in scope):
+            scope = " ".join(scope)
         if scope is not None and not isinstance(scope, str):
             raise MalformedClaim("scope")
-        identity = next(
-            (claims[c] for c in IDENTITY_CLAIMS if isinstance(claims.get(c), str) and claims[c]),
-            None,
-        )
+        for name in IDENTITY_CLAIMS:
+            if claims.get(name) is not None and not isinstance(claims[name], str):
+                raise MalformedClaim(name)
+        identity = next((claims[c] for c in IDENTITY_CLAIMS if claims.get(c)), None)
         if identity is None:
             raise MalformedClaim("sub")
         return cls(
@@ -123,6 +142,9 @@ class JWTValidator(BearerTokenValidator):
             raise InvalidTokenError(realm=REALM)
         try:
             header = jws.extract_compact(token_string.encode("ascii")).headers()
+            if "crit" in header:
+                # No extension is understood here, and joserfc lets an empty list through.
+                raise MalformedClaim("crit")
             typ = header.get("typ")
             if typ is not None and (not isinstance(typ, str) or typ.lower() not in ACCEPTED_TYPES):
                 raise MalformedClaim("typ")
@@ -178,9 +200,15 @@ def init_auth(app: Flask, settings: Settings) -> None:
 def authenticate(scope: str) -> Principal:
     """Validate the request's bearer token and require `scope`; return the caller."""
     if "access_token" in request.args:
-        raise InvalidToken(
+        # RFC 6750 section 5.3: a token in a URL leaks into logs, so the query is never read.
+        if "Authorization" in request.headers:
+            raise InvalidRequest(
+                "Send the access token in the Authorization header only, not in the query too.",
+                headers={"WWW-Authenticate": f'Bearer realm="{REALM}", error="invalid_request"'},
+            )
+        raise Unauthorized(
             "Access tokens are accepted only in the Authorization header.",
-            headers={"WWW-Authenticate": f'Bearer realm="{REALM}", error="invalid_request"'},
+            headers={"WWW-Authenticate": f'Bearer realm="{REALM}"'},
         )
     protector: ProblemResourceProtector = current_app.extensions["tenant_config.auth"]
     try:
@@ -206,8 +234,10 @@ def protected(blp: Blueprint, scope: str) -> Callable:
             authenticate(scope)
             return func(*args, **kwargs)
 
+        wrapper = blp.alt_response(400, response="BAD_REQUEST")(wrapper)
         wrapper = blp.alt_response(401, response="UNAUTHORIZED")(wrapper)
         wrapper = blp.alt_response(403, response="FORBIDDEN")(wrapper)
+        wrapper = blp.alt_response(503, response="SERVICE_UNAVAILABLE")(wrapper)
         return Blueprint.doc(security=[{"bearerAuth": [scope]}])(wrapper)
 
     return decorator

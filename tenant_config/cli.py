@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 from flask import Flask, current_app
+from flask.cli import with_appcontext
 
 from tenant_config import auth
 from tenant_config.devkeys import issue_dev_token
@@ -32,6 +33,7 @@ EXAMPLE_CLIENT = "cd671e55-9575-4a25-8b1b-2e85b5867059"
     "--ttl", "ttl_seconds", default=3600, show_default=True, type=click.IntRange(1, 86400)
 )
 @click.option("--print-curl", is_flag=True, help="Print a ready-to-paste curl command.")
+@with_appcontext
 def dev_token(
     scopes, tenants, clients, partner_tenants, admin, sensitive, subject, ttl_seconds, print_curl
 ):

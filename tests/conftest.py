@@ -103,7 +103,8 @@ def make_app(app, database_url, jwks_file, tmp_path) -> Callable[..., Flask]:
 
     def build(**overrides) -> Flask:
         url = overrides.pop("database_url", database_url)
-        return create_app(make_settings(tmp_path, url, jwks_file, **overrides))
+        keys = overrides.pop("jwks_file", jwks_file)
+        return create_app(make_settings(tmp_path, url, keys, **overrides))
 
     return build
 
