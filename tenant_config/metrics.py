@@ -59,8 +59,10 @@ class Metrics(MethodView):
         f"`{METRICS_SCOPE}` only when TENANT_CONFIG_METRICS_REQUIRE_TOKEN=true.",
     )
     @blp.response(200, {"type": "string"}, content_type="text/plain", description="Metrics.")
+    @blp.alt_response(400, response="BAD_REQUEST")
     @blp.alt_response(401, response="UNAUTHORIZED")
     @blp.alt_response(403, response="FORBIDDEN")
+    @blp.alt_response(503, response="SERVICE_UNAVAILABLE")
     def get(self):
         """Expose the metrics of every worker in Prometheus text format."""
         if current_app.config["TENANT_CONFIG"].metrics_require_token:

@@ -7,6 +7,7 @@ import uuid
 import pytest
 
 from tenant_config import auth
+from tenant_config.metrics import METRICS_SCOPE
 from tests.authcheck import (
     LIST_URL,
     assert_bare_challenge,
@@ -15,6 +16,8 @@ from tests.authcheck import (
 )
 from tests.forge import claims, sign_rs256
 from tests.tokens import ALL_SCOPES
+
+PUBLIC_PATHS = {"/health/live", "/health/ready"}  # probes answer without a token by design
 
 
 def test_no_token(client):
@@ -163,16 +166,17 @@ def test_tokens_shaped_like_common_identity_providers(client, signing_key, idp):
 
 
 def test_every_operation_documents_its_scope(client):
-    known = set(ALL_SCOPES)
+    known = {*ALL_SCOPES, METRICS_SCOPE}
     spec = client.get("/openapi.json").get_json()
     operations = [
         operation
-        for path in spec["paths"].values()
+        for url, path in spec["paths"].items()
         for method, operation in path.items()
-        if method != "parameters"
+        if method != "parameters" and url not in PUBLIC_PATHS
     ]
     assert len(operations) >= 10
     for operation in operations:
-        [requirement] = operation["security"]
+        # {} = no token needed: /metrics unless TENANT_CONFIG_METRICS_REQUIRE_TOKEN=true
+        [requirement] = [r for r in operation["security"] if r]
         assert requirement["bearerAuth"][0] in known
         assert {"400", "401", "403", "503"} <= operation["responses"].keys()
