@@ -12,10 +12,20 @@ ASYMMETRIC_ALGORITHMS = frozenset((*DEFAULT_ALGORITHMS, "ES512", "EdDSA"))
 DEFAULT_CONNECTORS = ("BIGCOMMERCE_OSERIES", "SAPTAX_OSERIES", "ARIBA2_OSERIES")
 DEV_ISSUER = "tenant-config-development"
 DEV_AUDIENCE = "tenant-config"
+DEFAULT_RATELIMIT = "50/second;2000/minute"
 
 
 class ConfigurationError(Exception):
     """A setting is missing or malformed; the message names the variable."""
+
+
+def validate_edge_settings(settings: Settings) -> None:
+    """Check the rate-limit and CORS settings (their rules live beside their code)."""
+    from tenant_config.cors import validate_origins
+    from tenant_config.ratelimit import validate_ratelimit
+
+    validate_ratelimit(settings)
+    validate_origins(settings.cors_origins)
 
 
 def _bool(name: str, raw: str) -> bool:
@@ -61,6 +71,11 @@ class Settings:
     require_precondition: bool = True
     connectors: tuple[str, ...] = DEFAULT_CONNECTORS
     log_level: str = "INFO"
+    ratelimit: str = DEFAULT_RATELIMIT
+    ratelimit_enabled: bool = True
+    ratelimit_storage_url: str = ""
+    ratelimit_key_prefix: str = "tenant-config"
+    cors_origins: tuple[str, ...] = ()
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @property
@@ -112,6 +127,13 @@ class Settings:
             ),
             connectors=_list(get("CONNECTORS")) or DEFAULT_CONNECTORS,
             log_level=get("LOG_LEVEL", "INFO").upper(),
+            ratelimit=get("RATELIMIT") or DEFAULT_RATELIMIT,
+            ratelimit_enabled=_bool(
+                "TENANT_CONFIG_RATELIMIT_ENABLED", get("RATELIMIT_ENABLED", "true")
+            ),
+            ratelimit_storage_url=get("RATELIMIT_STORAGE_URL"),
+            ratelimit_key_prefix=get("RATELIMIT_KEY_PREFIX", "tenant-config"),
+            cors_origins=_list(get("CORS_ORIGINS")),
             extra={k: v for k, v in env.items() if k.startswith("TENANT_CONFIG_")},
         )
         if settings.development:
@@ -157,3 +179,4 @@ class Settings:
             )
         if self.jwt_leeway_seconds > 300:
             raise ConfigurationError("TENANT_CONFIG_JWT_LEEWAY_SECONDS must be at most 300")
+        validate_edge_settings(self)
