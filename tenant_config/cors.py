@@ -55,6 +55,13 @@ def init_cors(app: Flask, settings: Settings) -> None:
         supports_credentials=False,
         vary_header=True,
     )
+    app.after_request(_vary_on_origin)
+
+
+def _vary_on_origin(response: Response) -> Response:
+    # flask-cors leaves Vary out when one origin is listed, yet answers differ with Origin.
+    response.vary.add("Origin")
+    return response
 
 
 def _private_cache(response: Response) -> Response:
