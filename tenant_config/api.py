@@ -11,7 +11,7 @@ from flask import Blueprint, Flask
 from flask_smorest.utils import prepare_response
 
 from tenant_config import errors
-from tenant_config.openapi_errors import ErrorResponsesPlugin
+from tenant_config.openapi_docs import ErrorResponsesPlugin, empty_list_args
 from tenant_config.schemas import ProblemSchema
 
 RETRY_AFTER_DOC = {
@@ -33,6 +33,7 @@ class Api(flask_smorest.Api):
     def _init_spec(self, *, extra_plugins=None, **kwargs):
         plugins = [*(extra_plugins or ()), ErrorResponsesPlugin()]
         super()._init_spec(extra_plugins=plugins, **kwargs)
+        self.ma_plugin.converter.add_parameter_attribute_function(empty_list_args)
 
     def handle_http_exception(self, error):
         return errors.handle_http_exception(error)

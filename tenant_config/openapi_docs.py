@@ -1,10 +1,12 @@
-"""Document, on every API operation, the errors that the request hooks and routing can answer."""
+"""What the generated OpenAPI must say beyond the views' own decorators."""
 
 from __future__ import annotations
 
 from http import HTTPStatus
 
 from apispec import BasePlugin
+
+from tenant_config.pagination import PageArgsSchema
 
 # Any secured operation: the body-size hook (413), the rate limit (429), the database (503).
 SECURED = (413, 429, 503)
@@ -30,3 +32,10 @@ class ErrorResponsesPlugin(BasePlugin):
             for status in statuses:
                 if status not in responses and str(status) not in responses:
                     responses[status] = HTTPStatus(status).name
+
+
+def empty_list_args(_converter, field, ret: dict, **_kwargs) -> dict:
+    """Say that list filters and paging may be sent empty (`?tenant=` means no filter)."""
+    if ret["in"] == "query" and isinstance(field.parent, PageArgsSchema):
+        return {"allowEmptyValue": True}
+    return {}
