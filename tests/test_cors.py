@@ -116,6 +116,10 @@ def test_every_answer_says_nosniff(client, headers, integration, new_config):
     assert [a.status_code for a in answers] == [200, 304, 401, 404, 405, 415, 413, 200, 200]
     for answer in answers:
         assert answer.headers["X-Content-Type-Options"] == "nosniff"
+        if answer.status_code >= 400:
+            assert answer.mimetype == "application/problem+json"
+            assert answer.get_json()["status"] == answer.status_code
+    assert set(answers[4].headers["Allow"].split(", ")) == {"GET", "HEAD", "OPTIONS", "POST"}
 
 
 def test_config_answers_are_private(client, headers, integration, new_config):
