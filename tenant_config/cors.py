@@ -26,7 +26,7 @@ METHODS = ["GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS"]
 PREFLIGHT_MAX_AGE = 600
 # Blueprints whose answers hold configuration: a shared cache must never keep them.
 PRIVATE_BLUEPRINTS = frozenset({"configs", "config_versions", "partners"})
-_ORIGIN = re.compile(r"^https?://[a-z0-9.-]+(:[0-9]{1,5})?$")
+_ORIGIN = re.compile(r"^https?://([a-z0-9.-]+|\[[0-9a-f:]+\])(:[0-9]{1,5})?$")
 
 
 def validate_origins(origins: tuple[str, ...]) -> None:

@@ -145,9 +145,10 @@ def test_a_cache_control_already_chosen_is_kept(app, integration):
 
 def test_settings_read_comma_separated_origins():
     settings = Settings.from_env(
-        BASE_ENV | {"TENANT_CONFIG_CORS_ORIGINS": f"{ADMIN_UI}, http://localhost:5173 ,"}
+        BASE_ENV
+        | {"TENANT_CONFIG_CORS_ORIGINS": f"{ADMIN_UI}, http://localhost:5173 ,http://[::1]:8000"}
     )
-    assert settings.cors_origins == (ADMIN_UI, "http://localhost:5173")
+    assert settings.cors_origins == (ADMIN_UI, "http://localhost:5173", "http://[::1]:8000")
     assert Settings.from_env(BASE_ENV).cors_origins == ()
 
 
