@@ -39,3 +39,33 @@ def empty_list_args(_converter, field, ret: dict, **_kwargs) -> dict:
     if ret["in"] == "query" and isinstance(field.parent, PageArgsSchema):
         return {"allowEmptyValue": True}
     return {}
+
+
+def _link(path: str, method: str, **parameters: str) -> dict:
+    """An OpenAPI link to the operation `method path`, with its parameters filled."""
+    pointer = path.replace("~", "~0").replace("/", "~1")
+    return {"operationRef": f"#/paths/{pointer}/{method}", "parameters": parameters}
+
+
+_INTEGRATION = "/tenantintegrations/{integration_id}"
+_CONFIGS = f"{_INTEGRATION}/configs"
+_NEW_INTEGRATION = {"integration_id": "$response.body#/id"}
+_NEW_CONFIG = {"integration_id": "$request.path.integration_id", "config_id": "$response.body#/id"}
+
+# Where a client (or a stateful fuzzer) goes with what a 201 created.
+INTEGRATION_CREATED_LINKS = {
+    "readIntegration": _link(_INTEGRATION, "get", **_NEW_INTEGRATION),
+    "replaceIntegration": _link(_INTEGRATION, "put", **_NEW_INTEGRATION),
+    "deleteIntegration": _link(_INTEGRATION, "delete", **_NEW_INTEGRATION),
+    "createConfig": _link(_CONFIGS, "post", **_NEW_INTEGRATION),
+    "listConfigs": _link(_CONFIGS, "get", **_NEW_INTEGRATION),
+    "listVersions": _link(f"{_CONFIGS}/versions", "get", **_NEW_INTEGRATION),
+}
+CONFIG_CREATED_LINKS = {
+    "readConfig": _link(f"{_CONFIGS}/{{config_id}}", "get", **_NEW_CONFIG),
+    "replaceConfig": _link(f"{_CONFIGS}/{{config_id}}", "put", **_NEW_CONFIG),
+    "deleteConfig": _link(f"{_CONFIGS}/{{config_id}}", "delete", **_NEW_CONFIG),
+    "listVersions": _link(
+        f"{_CONFIGS}/versions", "get", integration_id="$request.path.integration_id"
+    ),
+}
