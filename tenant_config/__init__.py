@@ -12,6 +12,7 @@ from tenant_config.auth import init_auth
 from tenant_config.cli import register_cli
 from tenant_config.config_versions import views as config_versions_views
 from tenant_config.configs import views as configs_views
+from tenant_config.cors import init_cors
 from tenant_config.database import configure_engine, db, engine_options
 from tenant_config.devkeys import ensure_dev_keys
 from tenant_config.encryption import init_encryption
@@ -22,6 +23,7 @@ from tenant_config.logs import init_request_logging
 from tenant_config.metrics import blp as metrics_blp
 from tenant_config.metrics import init_metrics
 from tenant_config.partners import views as partners_views
+from tenant_config.ratelimit import init_ratelimit
 from tenant_config.settings import Settings
 
 MAX_BODY_BYTES = 64 * 1024
@@ -50,6 +52,8 @@ def create_app(settings: Settings | None = None) -> Flask:
         init_metrics(app, db.engine)
     Migrate(app, db, directory=str(MIGRATIONS))
     init_auth(app, settings)
+    init_ratelimit(app, settings)
+    init_cors(app, settings)
     api = Api(app)
     api.register_blueprint(integrations_views.blp)
     api.register_blueprint(config_versions_views.blp)

@@ -14,8 +14,15 @@ from flask_smorest.utils import prepare_response
 from webargs.flaskparser import FlaskParser
 
 from tenant_config import errors
+from tenant_config.openapi_docs import ErrorResponsesPlugin, empty_list_args
 from tenant_config.schemas import ProblemSchema
 
+RETRY_AFTER_DOC = {
+    "Retry-After": {
+        "description": "Seconds to wait before trying again.",
+        "schema": {"type": "integer", "minimum": 1},
+    }
+}
 SWAGGER_UI_ASSETS = Path(flask_swagger_ui.__file__).parent / "dist"
 
 
@@ -39,6 +46,13 @@ class Api(flask_smorest.Api):
     """Every error is `application/problem+json`; the spec says so too."""
 
     ERROR_SCHEMA = ProblemSchema
+    # No catch-all `default`: each operation lists its errors, so a fuzzer can hold us to them.
+    DEFAULT_ERROR_RESPONSE_NAME = None
+
+    def _init_spec(self, *, extra_plugins=None, **kwargs):
+        plugins = [*(extra_plugins or ()), ErrorResponsesPlugin()]
+        super()._init_spec(extra_plugins=plugins, **kwargs)
+        self.ma_plugin.converter.add_parameter_attribute_function(empty_list_args)
 
     def handle_http_exception(self, error):
         return errors.handle_http_exception(error)
@@ -50,6 +64,8 @@ class Api(flask_smorest.Api):
             if status >= 400:
                 response["schema"] = ProblemSchema
                 content_type = errors.PROBLEM_MEDIA_TYPE
+            if status in (429, 503):
+                response["headers"] = RETRY_AFTER_DOC
             prepare_response(response, self.spec, content_type)
             self.spec.components.response(status.name, response, lazy=True)
         response = {"description": "Any other error", "schema": ProblemSchema}

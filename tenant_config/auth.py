@@ -24,6 +24,7 @@ from tenant_config.errors import (
     Unauthorized,
 )
 from tenant_config.jwks import KeySetCache
+from tenant_config.ratelimit import limit_caller
 from tenant_config.settings import Settings
 
 INTEGRATION_READ = "ConnTenantConfigApi:TenantIntegration:Read"
@@ -231,13 +232,18 @@ def protected(blp: Blueprint, scope: str) -> Callable:
     def decorator(func: Callable) -> Callable:
         @functools.wraps(func)
         def wrapper(*args, **kwargs):
-            authenticate(scope)
+            try:
+                authenticate(scope)
+            finally:
+                # Counted after validation: keyed by the proven caller, or its address if none.
+                limit_caller()
             return func(*args, **kwargs)
 
         wrapper = blp.alt_response(400, response="BAD_REQUEST")(wrapper)
         wrapper = blp.alt_response(401, response="UNAUTHORIZED")(wrapper)
         wrapper = blp.alt_response(403, response="FORBIDDEN")(wrapper)
         wrapper = blp.alt_response(503, response="SERVICE_UNAVAILABLE")(wrapper)
+        wrapper = blp.alt_response(429, response="TOO_MANY_REQUESTS")(wrapper)
         return Blueprint.doc(security=[{"bearerAuth": [scope]}])(wrapper)
 
     return decorator

@@ -49,6 +49,7 @@ PAYLOAD_TOO_LARGE = ProblemType(413, "payload-too-large", "Payload Too Large")
 UNSUPPORTED_MEDIA_TYPE = ProblemType(415, "unsupported-media-type", "Unsupported Media Type")
 VALIDATION_FAILED = ProblemType(422, "validation-failed", "Validation Failed")
 PRECONDITION_REQUIRED = ProblemType(428, "precondition-required", "Precondition Required")
+TOO_MANY_REQUESTS = ProblemType(429, "too-many-requests", "Too Many Requests")
 INTERNAL_ERROR = ProblemType(500, "internal-error", "Internal Server Error")
 SERVICE_UNAVAILABLE = ProblemType(503, "service-unavailable", "Service Unavailable")
 SECRET_UNREADABLE = ProblemType(500, "secret-unreadable", "Sensitive Value Unreadable")
@@ -67,6 +68,7 @@ _BY_STATUS = {
         UNSUPPORTED_MEDIA_TYPE,
         VALIDATION_FAILED,
         PRECONDITION_REQUIRED,
+        TOO_MANY_REQUESTS,
         INTERNAL_ERROR,
         SERVICE_UNAVAILABLE,
     )

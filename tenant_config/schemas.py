@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC
+
 from marshmallow import Schema, ValidationError, fields, post_load
 from marshmallow import validate as _validate
 
@@ -41,8 +43,18 @@ class Boolean(fields.Boolean):
 class Timestamp(fields.DateTime):
     """UTC, ISO 8601 with `Z`, to the microsecond."""
 
+    FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
+
     def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%dT%H:%M:%S.%fZ", dump_only=True, **kwargs)
+        # A custom `format=` would reach the spec as `format: null` (invalid): serialize here.
+        metadata = {
+            "pattern": r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$",
+            "example": "2022-10-28T18:39:21.123456Z",
+        }
+        super().__init__(dump_only=True, metadata=metadata, **kwargs)
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return None if value is None else value.astimezone(UTC).strftime(self.FORMAT)
 
 
 class ResourceSchema(Schema):
@@ -99,6 +111,9 @@ class ProblemSchema(Schema):
         keys=fields.String(),
         values=fields.Raw(),
         metadata={"description": "Field name to messages (validation problems)."},
+    )
+    currentVersion = fields.Integer(
+        metadata={"description": "The version the resource is at (409 and 412 on a change)."}
     )
 
 

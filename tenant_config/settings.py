@@ -15,10 +15,20 @@ DEFAULT_CONNECTORS = ("BIGCOMMERCE_OSERIES", "SAPTAX_OSERIES", "ARIBA2_OSERIES")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 DEV_ISSUER = "tenant-config-development"
 DEV_AUDIENCE = "tenant-config"
+DEFAULT_RATELIMIT = "50/second;2000/minute"
 
 
 class ConfigurationError(Exception):
     """A setting is missing or malformed; the message names the variable."""
+
+
+def validate_edge_settings(settings: Settings) -> None:
+    """Check the rate-limit and CORS settings (their rules live beside their code)."""
+    from tenant_config.cors import validate_origins
+    from tenant_config.ratelimit import validate_ratelimit
+
+    validate_ratelimit(settings)
+    validate_origins(settings.cors_origins)
 
 
 def _bool(name: str, raw: str) -> bool:
@@ -70,7 +80,11 @@ class Settings:
     proxy_hops: int = 0
     metrics_require_token: bool = False
     fernet_keys: tuple[str, ...] = field(default=(), repr=False)
-    extra: Mapping[str, str] = field(default_factory=dict)
+    ratelimit: str = DEFAULT_RATELIMIT
+    ratelimit_enabled: bool = True
+    ratelimit_storage_url: str = ""
+    ratelimit_key_prefix: str = "tenant-config"
+    cors_origins: tuple[str, ...] = ()
 
     @property
     def development(self) -> bool:
@@ -129,11 +143,13 @@ class Settings:
                 "TENANT_CONFIG_METRICS_REQUIRE_TOKEN", get("METRICS_REQUIRE_TOKEN", "false")
             ),
             fernet_keys=_list(get("FERNET_KEYS")),
-            extra={
-                k: v
-                for k, v in env.items()
-                if k.startswith("TENANT_CONFIG_") and k != "TENANT_CONFIG_FERNET_KEYS"
-            },
+            ratelimit=get("RATELIMIT") or DEFAULT_RATELIMIT,
+            ratelimit_enabled=_bool(
+                "TENANT_CONFIG_RATELIMIT_ENABLED", get("RATELIMIT_ENABLED", "true")
+            ),
+            ratelimit_storage_url=get("RATELIMIT_STORAGE_URL"),
+            ratelimit_key_prefix=get("RATELIMIT_KEY_PREFIX", "tenant-config"),
+            cors_origins=_list(get("CORS_ORIGINS")),
         )
         if settings.development:
             settings = settings.with_development_defaults()
@@ -189,6 +205,7 @@ class Settings:
         if self.jwt_leeway_seconds > 300:
             raise ConfigurationError("TENANT_CONFIG_JWT_LEEWAY_SECONDS must be at most 300")
         _check_fernet_keys(self.fernet_keys, required=not self.development)
+        validate_edge_settings(self)
 
 
 def _check_fernet_keys(keys: tuple[str, ...], *, required: bool) -> None:

@@ -18,6 +18,7 @@ from tenant_config.configs.schemas import (
     ConfigSchema,
     ConfigWriteSchema,
 )
+from tenant_config.openapi_docs import CONFIG_CREATED_LINKS
 from tenant_config.preconditions import ETAG_HEADER_DOC, Expectation, etag_header, not_modified
 from tenant_config.schemas import ExpectedVersionSchema
 
@@ -44,6 +45,7 @@ class Configs(MethodView):
     @protected(blp, CONFIG_WRITE)
     @blp.arguments(ConfigWriteSchema, example=EXAMPLE)
     @blp.response(201, ConfigSchema, headers=ETAG_HEADER_DOC)
+    @blp.doc(responses={201: {"links": CONFIG_CREATED_LINKS}})
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.alt_response(409, response="CONFLICT")
     def post(self, data: dict, integration_id: uuid.UUID):

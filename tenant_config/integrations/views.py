@@ -18,6 +18,7 @@ from tenant_config.integrations.schemas import (
     IntegrationSchema,
     IntegrationWriteSchema,
 )
+from tenant_config.openapi_docs import INTEGRATION_CREATED_LINKS
 from tenant_config.preconditions import ETAG_HEADER_DOC, Expectation, etag_header, not_modified
 from tenant_config.schemas import ExpectedVersionSchema
 
@@ -41,6 +42,7 @@ class Integrations(MethodView):
     @protected(blp, INTEGRATION_WRITE)
     @blp.arguments(IntegrationWriteSchema, example=EXAMPLE)
     @blp.response(201, IntegrationSchema, headers=ETAG_HEADER_DOC)
+    @blp.doc(responses={201: {"links": INTEGRATION_CREATED_LINKS}})
     @blp.alt_response(409, response="CONFLICT")
     def post(self, data: dict):
         """Create an integration."""
