@@ -1,25 +1,13 @@
-"""gunicorn settings from TENANT_CONFIG_* environment variables (see notes/ops.md)."""
+"""gunicorn settings from TENANT_CONFIG_* environment variables (see README.md)."""
 
 import os
 import shutil
 import tempfile
 from pathlib import Path
 
-from gunicorn.workers.gthread import ThreadWorker
+from tenant_config import serving
 
-
-class ThreadWorkerRefusingWhenStopping(ThreadWorker):
-    """gthread, except that a stopping worker closes its listening sockets at once.
-
-    Plain gthread keeps them open until its requests in flight are done, so new connections
-    wait in the backlog and are reset later; closed, they are refused and the balancer retries.
-    """
-
-    def set_accept_enabled(self, enabled: bool) -> None:
-        super().set_accept_enabled(enabled)
-        if not enabled and not self.alive:
-            for listener in self.sockets:
-                listener.close()
+serving.install()
 
 
 def _env(name: str, default: str) -> str:
@@ -37,7 +25,7 @@ bind = _env("BIND", "127.0.0.1:8080").split(",")
 # gthread: a worker per core (the GIL caps a worker at one), threads for the database waits.
 workers = int(_env("WORKERS", str(min(8, max(2, _cpus())))))
 threads = int(_env("THREADS", "4"))
-worker_class = ThreadWorkerRefusingWhenStopping
+worker_class = serving.Worker
 timeout = int(_env("TIMEOUT", "30"))
 graceful_timeout = int(_env("GRACEFUL_TIMEOUT", "30"))
 keepalive = int(_env("KEEPALIVE", "5"))

@@ -46,9 +46,11 @@ VERSION_CONFLICT = ProblemType(409, "version-conflict", "Version Conflict")
 NOT_EMPTY = ProblemType(409, "integration-not-empty", "Integration Not Empty")
 PRECONDITION_FAILED = ProblemType(412, "precondition-failed", "Precondition Failed")
 PAYLOAD_TOO_LARGE = ProblemType(413, "payload-too-large", "Payload Too Large")
+URI_TOO_LONG = ProblemType(414, "uri-too-long", "URI Too Long")
 UNSUPPORTED_MEDIA_TYPE = ProblemType(415, "unsupported-media-type", "Unsupported Media Type")
 VALIDATION_FAILED = ProblemType(422, "validation-failed", "Validation Failed")
 PRECONDITION_REQUIRED = ProblemType(428, "precondition-required", "Precondition Required")
+HEADERS_TOO_LARGE = ProblemType(431, "headers-too-large", "Request Header Fields Too Large")
 TOO_MANY_REQUESTS = ProblemType(429, "too-many-requests", "Too Many Requests")
 INTERNAL_ERROR = ProblemType(500, "internal-error", "Internal Server Error")
 SERVICE_UNAVAILABLE = ProblemType(503, "service-unavailable", "Service Unavailable")
@@ -65,14 +67,21 @@ _BY_STATUS = {
         NOT_ACCEPTABLE,
         PRECONDITION_FAILED,
         PAYLOAD_TOO_LARGE,
+        URI_TOO_LONG,
         UNSUPPORTED_MEDIA_TYPE,
         VALIDATION_FAILED,
         PRECONDITION_REQUIRED,
         TOO_MANY_REQUESTS,
+        HEADERS_TOO_LARGE,
         INTERNAL_ERROR,
         SERVICE_UNAVAILABLE,
     )
 }
+
+
+def problem_type_for(status: int) -> ProblemType:
+    """Return the documented problem type of an HTTP error status."""
+    return _BY_STATUS.get(status) or (INTERNAL_ERROR if status >= 500 else BAD_REQUEST)
 
 
 class DomainError(Exception):
@@ -229,7 +238,7 @@ def handle_http_exception(error: HTTPException) -> Response:
             errors=_flatten(messages),
             headers=headers,
         )
-    problem = _BY_STATUS.get(error.code or 500, BAD_REQUEST)
+    problem = problem_type_for(error.code or 500)
     return problem_response(
         problem, error.description or problem.title, status=error.code, headers=headers
     )
