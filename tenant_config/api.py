@@ -13,7 +13,7 @@ from flask import Flask
 from flask_smorest.utils import prepare_response
 from webargs.flaskparser import FlaskParser
 
-from tenant_config import errors
+from tenant_config import errors, problems
 from tenant_config.openapi_docs import ErrorResponsesPlugin, empty_list_args
 from tenant_config.schemas import ProblemSchema
 
@@ -63,13 +63,13 @@ class Api(flask_smorest.Api):
             content_type = self.DEFAULT_RESPONSE_CONTENT_TYPE
             if status >= 400:
                 response["schema"] = ProblemSchema
-                content_type = errors.PROBLEM_MEDIA_TYPE
+                content_type = problems.PROBLEM_MEDIA_TYPE
             if status in (429, 503):
                 response["headers"] = RETRY_AFTER_DOC
             prepare_response(response, self.spec, content_type)
             self.spec.components.response(status.name, response, lazy=True)
         response = {"description": "Any other error", "schema": ProblemSchema}
-        prepare_response(response, self.spec, errors.PROBLEM_MEDIA_TYPE)
+        prepare_response(response, self.spec, problems.PROBLEM_MEDIA_TYPE)
         self.spec.components.response("DEFAULT_ERROR", response, lazy=True)
 
 

@@ -12,7 +12,8 @@ from pathlib import Path
 
 from joserfc.jwk import KeySet
 
-from tenant_config.errors import SERVICE_UNAVAILABLE, DomainError, InvalidToken
+from tenant_config.errors import DomainError, InvalidToken
+from tenant_config.problems import SERVICE_UNAVAILABLE
 
 MAX_JWKS_BYTES = 1024 * 1024
 FETCH_TIMEOUT_SECONDS = 3

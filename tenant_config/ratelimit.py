@@ -12,7 +12,8 @@ from flask_limiter import Limiter
 from flask_limiter.errors import RateLimitExceeded
 from limits import parse_many
 
-from tenant_config.errors import TOO_MANY_REQUESTS, problem_response
+from tenant_config.errors import problem_response
+from tenant_config.problems import TOO_MANY_REQUESTS
 from tenant_config.settings import ConfigurationError
 
 if TYPE_CHECKING:

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from gunicorn import util
 from gunicorn.workers.gthread import ThreadWorker
 
-from tenant_config.errors import PROBLEM_MEDIA_TYPE, problem_type_for
+from tenant_config.problems import PROBLEM_MEDIA_TYPE, problem_type_for
 
 
 class Worker(ThreadWorker):

@@ -13,7 +13,8 @@ from marshmallow import Schema, fields
 from sqlalchemy import text
 
 from tenant_config.database import db
-from tenant_config.errors import SERVICE_UNAVAILABLE, DomainError
+from tenant_config.errors import DomainError
+from tenant_config.problems import SERVICE_UNAVAILABLE
 
 READINESS_CHECKS = "tenant_config.readiness"
 ReadinessCheck = Callable[[], str | None]  # None when ready, else a short reason (no secrets)
