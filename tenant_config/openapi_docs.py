@@ -8,8 +8,9 @@ from apispec import BasePlugin
 
 from tenant_config.pagination import PageArgsSchema
 
-# Any secured operation: the body-size hook (413), the rate limit (429), the database (503).
-SECURED = (413, 429, 503)
+# Any secured operation: the body-size hook (413), the rate limit (429), an unexpected failure
+# or an unreadable secret (500), the database (503).
+SECURED = (413, 429, 500, 503)
 # Operations with a request body: malformed JSON (400), not JSON (415), invalid fields (422).
 WITH_BODY = (400, 415, 422)
 # Templated paths: an id that does not parse (or a string too long) matches no route.
