@@ -18,7 +18,6 @@ DEFAULT_SCOPES = (
     auth.VERSION_READ,
 )
 EXAMPLE_TENANT = "1a855cf0-d29b-4fb2-a238-abd2c0d03856"
-EXAMPLE_CLIENT = "cd671e55-9575-4a25-8b1b-2e85b5867059"
 
 
 @click.command("dev-token")

@@ -29,7 +29,6 @@ INSUFFICIENT_SCOPE = ProblemType(403, "insufficient-scope", "Insufficient Scope"
 FORBIDDEN = ProblemType(403, "forbidden", "Forbidden")
 NOT_FOUND = ProblemType(404, "not-found", "Not Found")
 METHOD_NOT_ALLOWED = ProblemType(405, "method-not-allowed", "Method Not Allowed")
-NOT_ACCEPTABLE = ProblemType(406, "not-acceptable", "Not Acceptable")
 DUPLICATE = ProblemType(409, "duplicate", "Duplicate")
 VERSION_CONFLICT = ProblemType(409, "version-conflict", "Version Conflict")
 NOT_EMPTY = ProblemType(409, "integration-not-empty", "Integration Not Empty")
@@ -53,7 +52,6 @@ _BY_STATUS = {
         FORBIDDEN,
         NOT_FOUND,
         METHOD_NOT_ALLOWED,
-        NOT_ACCEPTABLE,
         PRECONDITION_FAILED,
         PAYLOAD_TOO_LARGE,
         URI_TOO_LONG,

@@ -13,6 +13,7 @@ from tenant_config.database import db
 from tenant_config.encryption.column import SensitiveValue
 
 CREATE, UPDATE, DELETE, RESTORE = "CREATE", "UPDATE", "DELETE", "RESTORE"
+OPERATIONS = (CREATE, UPDATE, DELETE, RESTORE)
 
 
 class ConfigVersion(SensitiveValue, db.Model):

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from marshmallow import fields
 
+from tenant_config.config_versions.models import OPERATIONS
 from tenant_config.configs.schemas import ConfigListArgsSchema, ConfigSchema
 from tenant_config.pagination import page_schema
 
 
 class ConfigVersionSchema(ConfigSchema):
     tenantConfig = fields.UUID(attribute="tenant_config_id")
-    operation = fields.String(metadata={"enum": ["CREATE", "UPDATE", "DELETE", "RESTORE"]})
+    operation = fields.String(metadata={"enum": list(OPERATIONS)})
 
 
 class ConfigVersionListArgsSchema(ConfigListArgsSchema):
