@@ -20,14 +20,14 @@ run: dev-setup
 	@TENANT_CONFIG_ENV=development $(FLASK) dev-token --print-curl
 	TENANT_CONFIG_ENV=development $(BIN)/gunicorn wsgi:app
 
-test: $(STAMP)
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
+test: lint
 	$(BIN)/pytest $(PYTEST_ARGS)
 
+# ruff, and the import-linter contracts in pyproject.toml (layers, independence, no cycles).
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix .

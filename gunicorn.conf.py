@@ -5,14 +5,12 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from tenant_config.operations import serving
+
 # prometheus_client reads PROMETHEUS_MULTIPROC_DIR when imported, so it is set before the fork.
 _own_metrics_dir = not os.environ.get("PROMETHEUS_MULTIPROC_DIR")
 if _own_metrics_dir:
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="tenant-config-metrics-")
-
-
-# Imported only now: the package imports prometheus_client, which needs the folder above.
-from tenant_config import serving  # noqa: E402
 
 serving.install()
 

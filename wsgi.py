@@ -4,8 +4,8 @@ import sys
 
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from tenant_config import create_app
-from tenant_config.settings import ConfigurationError
+from tenant_config.app import create_app
+from tenant_config.platform.settings import ConfigurationError
 
 try:
     app = create_app()

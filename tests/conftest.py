@@ -16,8 +16,8 @@ from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, text
 
-from tenant_config import create_app
-from tenant_config.settings import Settings
+from tenant_config.app import create_app
+from tenant_config.platform.settings import Settings
 from tests.ops_fixtures import private_pg, serve  # noqa: F401 (server tests' fixtures)
 from tests.tokens import ALL_SCOPES, AUDIENCE, ISSUER, TokenFactory, generate_key
 
@@ -94,7 +94,7 @@ def app(database_url, jwks_file, tmp_path_factory) -> Iterator[Flask]:
         upgrade()
     yield app
     with app.app_context():
-        from tenant_config.database import db
+        from tenant_config.platform.database import db
 
         db.engine.dispose()
 

@@ -9,9 +9,9 @@ import pytest
 import requests
 from flask_migrate import upgrade
 
-from tenant_config import create_app
-from tenant_config.database import db
-from tenant_config.settings import Settings
+from tenant_config.app import create_app
+from tenant_config.platform.database import db
+from tenant_config.platform.settings import Settings
 from tests.servers import Gunicorn, PrivatePostgres, server_env
 
 TIMEOUT = (2, 30)

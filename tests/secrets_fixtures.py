@@ -11,11 +11,12 @@ from flask import Flask
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, event, text
 
-from tenant_config import auth, create_app
-from tenant_config.database import db
+from tenant_config.app import create_app
+from tenant_config.platform import scopes
+from tenant_config.platform.database import db
 from tests.tokens import ALL_SCOPES
 
-SENSITIVE_SCOPES = (*ALL_SCOPES, auth.CONFIG_READ_SENSITIVE)
+SENSITIVE_SCOPES = (*ALL_SCOPES, scopes.CONFIG_READ_SENSITIVE)
 
 
 def new_key() -> str:

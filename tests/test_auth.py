@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from tenant_config.auth import CONFIG_READ, INTEGRATION_READ
+from tenant_config.platform.scopes import CONFIG_READ, INTEGRATION_READ
 from tests.authcheck import LIST_URL, assert_invalid_token
 from tests.forge import b64, claims, encode, sign_hs256, sign_rs256, unb64
 from tests.tokens import generate_key

@@ -6,8 +6,8 @@ import uuid
 
 import pytest
 
-from tenant_config import auth
-from tenant_config.metrics import METRICS_SCOPE
+from tenant_config.platform import scopes
+from tenant_config.platform.scopes import METRICS_READ
 from tests.authcheck import (
     LIST_URL,
     assert_bare_challenge,
@@ -57,20 +57,20 @@ def test_token_in_header_and_query(client, headers, token):
 
 
 def test_missing_scope(client, make_token, tenant):
-    token = make_token(scopes=[auth.CONFIG_READ], tenants=[tenant])
+    token = make_token(scopes=[scopes.CONFIG_READ], tenants=[tenant])
     response = client.post(
         LIST_URL, json={"name": "x"}, headers={"Authorization": f"Bearer {token}"}
     )
     body = assert_problem(response, 403)
     challenge = 'Bearer realm="tenant-config", error="insufficient_scope", scope="{}"'
-    assert response.headers["WWW-Authenticate"] == challenge.format(auth.INTEGRATION_WRITE)
+    assert response.headers["WWW-Authenticate"] == challenge.format(scopes.INTEGRATION_WRITE)
     assert body["encounteredBy"] == "user1@companyxyz.com"
 
 
 def test_scope_names_are_exact(client, make_token):
     near_misses = [
-        auth.INTEGRATION_READ.lower(),
-        auth.INTEGRATION_READ + "x",
+        scopes.INTEGRATION_READ.lower(),
+        scopes.INTEGRATION_READ + "x",
         "ConnTenantConfigApi",
     ]
     token = make_token(scopes=near_misses)
@@ -79,7 +79,7 @@ def test_scope_names_are_exact(client, make_token):
 
 
 def test_admin_scope_alone_grants_no_operation(client, make_token):
-    token = make_token(scopes=[auth.ADMIN])
+    token = make_token(scopes=[scopes.ADMIN])
     response = client.get(LIST_URL, headers={"Authorization": f"Bearer {token}"})
     assert_problem(response, 403)
 
@@ -87,10 +87,10 @@ def test_admin_scope_alone_grants_no_operation(client, make_token):
 @pytest.mark.parametrize(
     "scope_claims",
     [
-        {"scope": None, "scp": [auth.INTEGRATION_READ, "other"]},
-        {"scope": None, "scp": f"other {auth.INTEGRATION_READ}"},
-        {"scope": f"openid {auth.INTEGRATION_READ} profile"},
-        {"scope": [auth.INTEGRATION_READ]},
+        {"scope": None, "scp": [scopes.INTEGRATION_READ, "other"]},
+        {"scope": None, "scp": f"other {scopes.INTEGRATION_READ}"},
+        {"scope": f"openid {scopes.INTEGRATION_READ} profile"},
+        {"scope": [scopes.INTEGRATION_READ]},
     ],
     ids=["scp-list", "scp-string", "scope-string", "scope-list"],
 )
@@ -150,10 +150,10 @@ IDP_SHAPES = {
     ),
     "entra-id": (
         {"typ": "JWT", "x5t": "abc"},
-        {"scope": None, "scp": auth.INTEGRATION_READ, "email": None, "oid": "o", "tid": "t"},
+        {"scope": None, "scp": scopes.INTEGRATION_READ, "email": None, "oid": "o", "tid": "t"},
     ),
     "auth0": ({"typ": "at+jwt"}, {"aud": ["tenant-config", "https://x.auth0.com/userinfo"]}),
-    "okta": ({}, {"scope": None, "scp": [auth.INTEGRATION_READ], "cid": "0oa1", "uid": "00u"}),
+    "okta": ({}, {"scope": None, "scp": [scopes.INTEGRATION_READ], "cid": "0oa1", "uid": "00u"}),
 }
 
 
@@ -166,7 +166,7 @@ def test_tokens_shaped_like_common_identity_providers(client, signing_key, idp):
 
 
 def test_every_operation_documents_its_scope(client):
-    known = {*ALL_SCOPES, METRICS_SCOPE}
+    known = {*ALL_SCOPES, METRICS_READ}
     spec = client.get("/openapi.json").get_json()
     operations = [
         operation

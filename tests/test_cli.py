@@ -14,8 +14,9 @@ from cryptography.fernet import Fernet
 from joserfc import jwt
 from joserfc.jwk import KeySet
 
-from tenant_config import auth, create_app
-from tenant_config.settings import Settings
+from tenant_config.app import create_app
+from tenant_config.platform import scopes
+from tenant_config.platform.settings import Settings
 from tests.authcheck import bearer
 from tests.isolation import integration_body
 
@@ -66,10 +67,12 @@ def test_admin_token_sees_every_tenant(dev_app):
 
 def test_scope_option_limits_the_token(dev_app):
     client = dev_app.test_client()
-    headers = bearer(dev_token(dev_app, "--scope", auth.CONFIG_READ, "--subject", "ci@example.com"))
+    headers = bearer(
+        dev_token(dev_app, "--scope", scopes.CONFIG_READ, "--subject", "ci@example.com")
+    )
     response = client.get("/tenantintegrations", headers=headers)
     assert response.status_code == 403
-    assert f'scope="{auth.INTEGRATION_READ}"' in response.headers["WWW-Authenticate"]
+    assert f'scope="{scopes.INTEGRATION_READ}"' in response.headers["WWW-Authenticate"]
     assert response.get_json()["encounteredBy"] == "ci@example.com"
 
 

@@ -8,8 +8,8 @@ import pytest
 from cryptography.fernet import Fernet
 from flask import Response, url_for
 
-from tenant_config.cors import _private_cache
-from tenant_config.settings import ConfigurationError, Settings
+from tenant_config.operations.cors import _private_cache
+from tenant_config.platform.settings import ConfigurationError, Settings
 
 ADMIN_UI = "https://admin.example.com"
 BASE_ENV = {
@@ -36,7 +36,7 @@ def api_paths(app) -> list[tuple[str, set[str]]]:
             "integrations",
             "configs",
             "config_versions",
-            "partners",
+            "connectors",
         }:
             with app.test_request_context():
                 url = url_for(rule.endpoint, **{n: ids[n] for n in rule.arguments})

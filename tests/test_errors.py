@@ -8,8 +8,8 @@ import uuid
 import pytest
 from sqlalchemy import func, select
 
-from tenant_config.database import db
 from tenant_config.integrations.models import Integration
+from tenant_config.platform.database import db
 
 PROBLEM_MEMBERS = {"type", "title", "status", "detail", "instance", "timestamp", "traceId"}
 

@@ -25,7 +25,7 @@ from schemathesis.specs.openapi.checks import (
     use_after_free,
 )
 
-from tenant_config.auth import ADMIN, CONFIG_READ_SENSITIVE
+from tenant_config.platform.scopes import ADMIN, CONFIG_READ_SENSITIVE
 from tests.tokens import ALL_SCOPES
 
 MAX_EXAMPLES = 40

@@ -6,7 +6,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import create_engine
 
-from tenant_config import create_app
+from tenant_config.app import create_app
 from tests.conftest import make_settings
 
 UNREACHABLE = "postgresql+psycopg://tc:CANARY-DSN-PASSWORD@127.0.0.1:1/tc"

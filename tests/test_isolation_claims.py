@@ -8,7 +8,7 @@ import uuid
 
 import pytest
 
-from tenant_config import auth
+from tenant_config.platform import scopes
 from tests.authcheck import (
     assert_bare_challenge,
     assert_invalid_token,
@@ -91,7 +91,7 @@ def test_partner_tenant_claim_for_the_longest_partner_tenant(client, make_token)
 
 
 def test_admin_sees_every_tenant(client, make_token, b):
-    admin = bearer(make_token(scopes=(*ALL_SCOPES, auth.ADMIN)))
+    admin = bearer(make_token(scopes=(*ALL_SCOPES, scopes.ADMIN)))
     assert sees(client, admin, b)
     body = integration_body(str(uuid.uuid4()))
     assert client.post("/tenantintegrations", json=body, headers=admin).status_code == 201

@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from werkzeug.test import TestResponse
 
-from tenant_config import jwks
+from tenant_config.platform import jwks
 from tests.authcheck import LIST_URL, assert_invalid_token, assert_problem
 from tests.forge import FakeIdP, b64, claims, sign_hs256, sign_rs256
 from tests.tokens import TokenFactory, generate_key

@@ -9,7 +9,8 @@ import uuid
 import pytest
 from flask import Flask
 
-from tenant_config import auth, create_app
+from tenant_config.app import create_app
+from tenant_config.platform import scopes
 from tests.conftest import make_settings
 from tests.tokens import ALL_SCOPES
 
@@ -65,7 +66,10 @@ def test_trace_id_is_on_every_line_of_the_request(log_app, capsys, make_token):
     headers = {"Authorization": f"Bearer {make_token()}", "traceparent": parent}
     assert client.get("/tenantintegrations", headers=headers).status_code == 503
     lines = json_lines(capsys.readouterr().out)
-    assert {line["logger"] for line in lines} >= {"tenant_config.errors", "tenant_config.access"}
+    assert {line["logger"] for line in lines} >= {
+        "tenant_config.platform.problem_responses",
+        "tenant_config.access",
+    }
     assert {line["traceId"] for line in lines} == {"4bf92f3577b34da6a3ce929d0e0e4736"}
 
 
@@ -81,7 +85,7 @@ def test_no_token_password_or_value_in_logs_at_debug(
 ):
     caplog.set_level(logging.DEBUG)
     canary = f"CANARY-{uuid.uuid4()}"
-    token = make_token(tenants=[tenant], scopes=(*ALL_SCOPES, auth.CONFIG_READ_SENSITIVE))
+    token = make_token(tenants=[tenant], scopes=(*ALL_SCOPES, scopes.CONFIG_READ_SENSITIVE))
     bad_token = token[:-4] + "AAAA"
     client = log_app(log_level="DEBUG").test_client()
     headers = {"Authorization": f"Bearer {token}"}

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from prometheus_client import REGISTRY
 
-from tenant_config import create_app
-from tenant_config.database import db
-from tenant_config.metrics import METRICS_SCOPE
+from tenant_config.app import create_app
+from tenant_config.platform.database import db
+from tenant_config.platform.scopes import METRICS_READ
 from tests.conftest import make_settings
 
 ROUTE = "/tenantintegrations/<uuid:integration_id>"
@@ -71,7 +71,7 @@ def test_metrics_token_can_be_required(guarded, make_token):
     response = guarded.get("/metrics", headers=reader)
     assert response.status_code == 403
     assert response.content_type == "application/problem+json"
-    scraper = {"Authorization": f"Bearer {make_token(scopes=[METRICS_SCOPE])}"}
+    scraper = {"Authorization": f"Bearer {make_token(scopes=[METRICS_READ])}"}
     assert guarded.get("/metrics", headers=scraper).status_code == 200
 
 

@@ -11,9 +11,9 @@ from flask_migrate import check, downgrade, upgrade
 from sqlalchemy.exc import DBAPIError
 
 from tenant_config.config_versions.models import ConfigVersion
-from tenant_config.database import db
-from tenant_config.encryption.column import keyring
-from tenant_config.encryption.keyring import Sealed, Secret
+from tenant_config.platform.database import db
+from tenant_config.platform.encryption.column import keyring
+from tenant_config.platform.encryption.keyring import Sealed, Secret
 
 HISTORY = ConfigVersion.__table__
 FIRST_REVISION = "703a2ddefc5c"

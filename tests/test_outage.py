@@ -11,9 +11,9 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 
-from tenant_config import create_app
-from tenant_config.database import db
-from tenant_config.settings import Settings
+from tenant_config.app import create_app
+from tenant_config.platform.database import db
+from tenant_config.platform.settings import Settings
 from tests.ops_fixtures import (
     TIMEOUT,
     Client,

@@ -9,8 +9,8 @@ import pytest
 import redis
 from cryptography.fernet import Fernet
 
-from tenant_config.ratelimit import limit_caller
-from tenant_config.settings import DEFAULT_RATELIMIT, ConfigurationError, Settings
+from tenant_config.operations.ratelimit import limit_caller
+from tenant_config.platform.settings import DEFAULT_RATELIMIT, ConfigurationError, Settings
 from tests.tokens import generate_key
 
 REDIS_URL = os.environ.get("TENANT_CONFIG_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")

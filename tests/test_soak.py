@@ -16,9 +16,9 @@ import pytest
 import requests
 from flask_migrate import upgrade
 
-from tenant_config import create_app
-from tenant_config.database import db
-from tenant_config.settings import Settings
+from tenant_config.app import create_app
+from tenant_config.platform.database import db
+from tenant_config.platform.settings import Settings
 from tests.ops_fixtures import Client, config_url, needs_postgres
 from tests.servers import Gunicorn, server_env
 

@@ -8,16 +8,16 @@ from dataclasses import dataclass, field
 from joserfc import jwt
 from joserfc.jwk import RSAKey
 
-from tenant_config import auth
+from tenant_config.platform import scopes
 
 ISSUER = "https://idp.test/realms/tenant-config"
 AUDIENCE = "tenant-config"
 ALL_SCOPES = (
-    auth.INTEGRATION_READ,
-    auth.INTEGRATION_WRITE,
-    auth.CONFIG_READ,
-    auth.CONFIG_WRITE,
-    auth.VERSION_READ,
+    scopes.INTEGRATION_READ,
+    scopes.INTEGRATION_WRITE,
+    scopes.CONFIG_READ,
+    scopes.CONFIG_WRITE,
+    scopes.VERSION_READ,
 )
 
 

@@ -41,8 +41,8 @@ def upgrade():
 
 def encrypt_existing(table_name, owner_column):
     """Encrypt sensitive values stored in plain text by the previous revision."""
-    from tenant_config.encryption.column import EncryptedText
-    from tenant_config.encryption.keyring import Secret
+    from tenant_config.platform.encryption.column import EncryptedText
+    from tenant_config.platform.encryption.keyring import Secret
 
     table = sa.table(
         table_name,

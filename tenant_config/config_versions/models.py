@@ -8,9 +8,9 @@ from datetime import datetime
 from sqlalchemy import Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from tenant_config.configs.models import DESCRIPTION_MAX_LENGTH, Config
-from tenant_config.database import db
-from tenant_config.encryption.column import SensitiveValue
+from tenant_config.platform.database import db
+from tenant_config.platform.encryption.column import SensitiveValue
+from tenant_config.platform.sizes import DESCRIPTION_MAX_LENGTH
 
 CREATE, UPDATE, DELETE, RESTORE = "CREATE", "UPDATE", "DELETE", "RESTORE"
 OPERATIONS = (CREATE, UPDATE, DELETE, RESTORE)
@@ -53,45 +53,3 @@ class ConfigVersion(SensitiveValue, db.Model):
     @property
     def secret_owner(self) -> uuid.UUID:
         return self.tenant_config_id
-
-    @classmethod
-    def of(cls, config: Config, operation: str) -> ConfigVersion:
-        """Snapshot `config` as it stands after `operation` (flushed, so its version is set)."""
-        return cls._snapshot(
-            config, operation, config.version, config.updated_at, config.updated_by
-        )
-
-    @classmethod
-    def deletion(cls, config: Config, *, at: datetime, by: str) -> ConfigVersion:
-        """Record the deletion of `config`: its last state at the next version."""
-        return cls._snapshot(config, DELETE, config.version + 1, at, by)
-
-    @classmethod
-    def _snapshot(
-        cls, config: Config, operation: str, version: int, updated_at: datetime, updated_by: str
-    ) -> ConfigVersion:
-        integration = config.integration
-        row = cls(
-            tenant_config_id=config.id,
-            version=version,
-            operation=operation,
-            created_at=config.created_at,
-            updated_at=updated_at,
-            created_by=config.created_by,
-            updated_by=updated_by,
-            integration_id=integration.id,
-            integration_name=integration.name,
-            client=integration.client,
-            client_name=integration.client_name,
-            tenant=integration.tenant,
-            tenant_name=integration.tenant_name,
-            partner_tenant=integration.partner_tenant,
-            partner_tenant_name=integration.partner_tenant_name,
-            connector=integration.connector,
-            group=config.group,
-            name=config.name,
-            label=config.label,
-            description=config.description,
-        )
-        row.copy_value(config)
-        return row

@@ -6,7 +6,7 @@ from marshmallow import fields
 
 from tenant_config.config_versions.models import OPERATIONS
 from tenant_config.configs.schemas import ConfigListArgsSchema, ConfigSchema
-from tenant_config.pagination import page_schema
+from tenant_config.platform.pagination import page_schema
 
 
 class ConfigVersionSchema(ConfigSchema):

@@ -6,13 +6,15 @@ import uuid
 
 from flask.views import MethodView
 
-from tenant_config.api import Blueprint
-from tenant_config.auth import VERSION_READ, current_principal, protected
 from tenant_config.config_versions import service
 from tenant_config.config_versions.schemas import (
     ConfigVersionListArgsSchema,
     ConfigVersionPageSchema,
 )
+from tenant_config.platform.api import Blueprint
+from tenant_config.platform.auth import current_principal, protected
+from tenant_config.platform.encryption.masking import cache_headers
+from tenant_config.platform.scopes import VERSION_READ
 
 blp = Blueprint(
     "config_versions",
@@ -30,6 +32,7 @@ class ConfigVersions(MethodView):
     @blp.alt_response(404, response="NOT_FOUND")
     def get(self, args: dict, integration_id: uuid.UUID):
         """List the version rows of an integration's configs."""
-        return service.list_versions(
+        page = service.list_versions(
             principal=current_principal(), integration_id=integration_id, args=args
-        ).to_dict()
+        )
+        return page.to_dict(), cache_headers(*page.content)

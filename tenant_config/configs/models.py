@@ -7,12 +7,10 @@ import uuid
 from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from tenant_config.database import Audited, db
-from tenant_config.encryption.column import VALUE_MAX_LENGTH, SensitiveValue
 from tenant_config.integrations.models import Integration
-
-__all__ = ["DESCRIPTION_MAX_LENGTH", "VALUE_MAX_LENGTH", "Config"]
-DESCRIPTION_MAX_LENGTH = 1024
+from tenant_config.platform.database import Audited, db
+from tenant_config.platform.encryption.column import SensitiveValue
+from tenant_config.platform.sizes import DESCRIPTION_MAX_LENGTH
 
 
 def _from_integration(attribute: str) -> property:

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from flask import g
 from marshmallow import fields
 
-from tenant_config.configs.models import DESCRIPTION_MAX_LENGTH, VALUE_MAX_LENGTH
-from tenant_config.encryption import MASK, mark_revealed
-from tenant_config.pagination import PageArgsSchema, page_schema
-from tenant_config.schemas import Boolean, ResourceSchema, Text, UUIDText, WritableResourceSchema
+from tenant_config.platform.encryption.masking import MASK
+from tenant_config.platform.pagination import PageArgsSchema, page_schema
+from tenant_config.platform.schemas import (
+    Boolean,
+    ResourceSchema,
+    Text,
+    UUIDText,
+    WritableResourceSchema,
+)
+from tenant_config.platform.sizes import DESCRIPTION_MAX_LENGTH, VALUE_MAX_LENGTH
 
 EXAMPLE = {
     "group": "messageLogConfigs",
@@ -38,16 +43,6 @@ ANSWER_EXAMPLE = {
 } | EXAMPLE
 
 
-def shown_value(row) -> str | None:
-    """Return a row's value as the caller may see it: masked when sensitive, unless allowed."""
-    if not row.sensitive:
-        return row.value
-    if not g.principal.may_read_sensitive():
-        return MASK
-    mark_revealed()
-    return row.reveal()
-
-
 class ConfigSchema(ResourceSchema):
     client = fields.String(metadata={"format": "uuid"})
     clientName = fields.String(attribute="client_name", allow_none=True)
@@ -61,8 +56,8 @@ class ConfigSchema(ResourceSchema):
     name = fields.String(metadata={"example": "defaultSellerTaxCode"})
     label = fields.String(allow_none=True)
     description = fields.String(allow_none=True)
-    value = fields.Function(
-        shown_value,
+    value = fields.String(
+        dump_only=True,
         allow_none=True,
         metadata={"type": "string", "description": f"`{MASK}` when sensitive, unless revealed."},
     )

@@ -10,31 +10,19 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from tenant_config.auth import Principal
-from tenant_config.config_versions.models import CREATE, UPDATE, ConfigVersion
+from tenant_config.config_versions.models import CREATE, UPDATE
+from tenant_config.config_versions.recorder import record_change, record_deletion
+from tenant_config.configs import queries
 from tenant_config.configs.models import Config
-from tenant_config.database import db, transaction, utcnow
-from tenant_config.encryption import MASK
-from tenant_config.errors import Duplicate, NotFound, SecretUnreadable, ValidationFailed
 from tenant_config.integrations.models import Integration
-from tenant_config.integrations.service import get_integration, visible_to
-from tenant_config.pagination import Page, paginate
-from tenant_config.preconditions import Expectation
+from tenant_config.integrations.queries import get_integration
+from tenant_config.platform.database import transaction
+from tenant_config.platform.encryption.masking import MASK, Shown, shown_to
+from tenant_config.platform.errors import Duplicate, SecretUnreadable, ValidationFailed
+from tenant_config.platform.pagination import Page, paginate
+from tenant_config.platform.preconditions import Expectation
+from tenant_config.platform.tenancy import Principal
 
-SORT_COLUMNS = {
-    "id": Config.id,
-    "version": Config.version,
-    "createdAt": Config.created_at,
-    "updatedAt": Config.updated_at,
-    "createdBy": Config.created_by,
-    "updatedBy": Config.updated_by,
-    "group": Config.group,
-    "name": Config.name,
-    "label": Config.label,
-    "description": Config.description,
-    "value": Config.value,
-    "sensitive": Config.sensitive,
-}
 # A body may repeat the integration's fields; they must then be the integration's own.
 # loaded key -> (API field name, Integration attribute)
 INTEGRATION_FIELDS = {
@@ -88,51 +76,27 @@ def _duplicate(name: str) -> Duplicate:
     return Duplicate(f"The integration has a config named {name!r} already.")
 
 
-def get_config(*, principal: Principal, integration_id: uuid.UUID, config_id: uuid.UUID) -> Config:
-    """Return a config of a visible integration, or raise NotFound."""
-    config = db.session.scalar(
-        select(Config)
-        .join(Config.integration)
-        .where(Config.id == config_id, Config.integration_id == integration_id)
-        .where(visible_to(principal))
+def get_config(*, principal: Principal, integration_id: uuid.UUID, config_id: uuid.UUID) -> Shown:
+    """Return a config as the caller may see it."""
+    config = queries.get_config(
+        principal=principal, integration_id=integration_id, config_id=config_id
     )
-    if config is None:
-        raise NotFound("The config does not exist.")
-    return config
+    return shown_to(principal, config)
 
 
 def list_configs(
     *, principal: Principal, integration_id: uuid.UUID, args: Mapping[str, Any]
 ) -> Page:
-    """Return one page of an integration's configs."""
+    """Return one page of an integration's configs, as the caller may see them."""
     integration = get_integration(principal=principal, integration_id=integration_id)
-    query = select(Config).where(Config.integration_id == integration.id)
-    return paginate(_filtered(query, args), args=args, columns=SORT_COLUMNS, tiebreak=Config.id)
-
-
-def lookup_configs(
-    *, principal: Principal, connector: str, partner_tenant: str, args: Mapping[str, Any]
-) -> Page:
-    """Return one page of the configs a connector keeps for a partner tenant."""
-    query = (
-        select(Config)
-        .join(Config.integration)
-        .where(Integration.connector == connector, Integration.partner_tenant == partner_tenant)
-        .where(visible_to(principal))
-    )
-    return paginate(_filtered(query, args), args=args, columns=SORT_COLUMNS, tiebreak=Config.id)
-
-
-def _filtered(query, args: Mapping[str, Any]):
-    for name in ("group", "name"):
-        if args.get(name) is not None:
-            query = query.where(getattr(Config, name) == args[name])
-    return query
+    query = queries.filtered(select(Config).where(Config.integration_id == integration.id), args)
+    page = paginate(query, args=args, columns=queries.SORT_COLUMNS, tiebreak=Config.id)
+    return page.map(lambda config: shown_to(principal, config))
 
 
 def create_config(
     *, principal: Principal, integration_id: uuid.UUID, data: Mapping[str, Any]
-) -> Config:
+) -> Shown:
     """Create a config at version 0 and record its CREATE version."""
     try:
         with transaction() as session:
@@ -146,13 +110,10 @@ def create_config(
             for key, value in _own_fields(integration, data).items():
                 setattr(config, key, value)
             config.store_value(data["value"], sensitive=data["sensitive"])
-            config.stamp(principal.identity)
-            session.add(config)
-            session.flush()
-            session.add(ConfigVersion.of(config, CREATE))
+            record_change(session, config, CREATE, by=principal.identity)
     except IntegrityError:
         raise _duplicate(data["name"]) from None
-    return config
+    return shown_to(principal, config)
 
 
 def update_config(
@@ -162,11 +123,11 @@ def update_config(
     config_id: uuid.UUID,
     data: Mapping[str, Any],
     expect: Expectation,
-) -> Config:
+) -> Shown:
     """Replace a config's fields if the caller's expectation holds; record an UPDATE version."""
     try:
         with transaction() as session:
-            config = get_config(
+            config = queries.get_config(
                 principal=principal, integration_id=integration_id, config_id=config_id
             )
             expect.check(config.id, config.version)
@@ -176,14 +137,12 @@ def update_config(
             for key, value in changes.items():
                 setattr(config, key, value)
             if value_changed or changes:
-                config.stamp(principal.identity)
-                session.flush()
-                session.add(ConfigVersion.of(config, UPDATE))
+                record_change(session, config, UPDATE, by=principal.identity)
     except StaleDataError:
         raise expect.failure(config_id, None) from None
     except IntegrityError:
         raise _duplicate(data["name"]) from None
-    return config
+    return shown_to(principal, config)
 
 
 def delete_config(
@@ -196,11 +155,10 @@ def delete_config(
     """Delete a config, recording its last state as a DELETE version."""
     try:
         with transaction() as session:
-            config = get_config(
+            config = queries.get_config(
                 principal=principal, integration_id=integration_id, config_id=config_id
             )
             expect.check(config.id, config.version)
-            session.add(ConfigVersion.deletion(config, at=utcnow(), by=principal.identity))
-            session.delete(config)
+            record_deletion(session, config, by=principal.identity)
     except StaleDataError:
         raise expect.failure(config_id, None) from None

@@ -7,8 +7,6 @@ import uuid
 from flask import Response, url_for
 from flask.views import MethodView
 
-from tenant_config.api import Blueprint
-from tenant_config.auth import CONFIG_READ, CONFIG_WRITE, current_principal, protected
 from tenant_config.configs import service
 from tenant_config.configs.schemas import (
     ANSWER_EXAMPLE,
@@ -18,9 +16,18 @@ from tenant_config.configs.schemas import (
     ConfigSchema,
     ConfigWriteSchema,
 )
-from tenant_config.openapi_docs import CONFIG_CREATED_LINKS
-from tenant_config.preconditions import ETAG_HEADER_DOC, Expectation, etag_header, not_modified
-from tenant_config.schemas import ExpectedVersionSchema
+from tenant_config.platform.api import Blueprint
+from tenant_config.platform.auth import current_principal, protected
+from tenant_config.platform.encryption.masking import cache_headers
+from tenant_config.platform.openapi_docs import CONFIG_CREATED_LINKS
+from tenant_config.platform.preconditions import (
+    ETAG_HEADER_DOC,
+    Expectation,
+    etag_header,
+    not_modified,
+)
+from tenant_config.platform.schemas import ExpectedVersionSchema
+from tenant_config.platform.scopes import CONFIG_READ, CONFIG_WRITE
 
 blp = Blueprint(
     "configs",
@@ -38,9 +45,10 @@ class Configs(MethodView):
     @blp.alt_response(404, response="NOT_FOUND")
     def get(self, args: dict, integration_id: uuid.UUID):
         """List an integration's configs."""
-        return service.list_configs(
+        page = service.list_configs(
             principal=current_principal(), integration_id=integration_id, args=args
-        ).to_dict()
+        )
+        return page.to_dict(), cache_headers(*page.content)
 
     @protected(blp, CONFIG_WRITE)
     @blp.arguments(ConfigWriteSchema, example=EXAMPLE)
@@ -56,7 +64,7 @@ class Configs(MethodView):
         location = url_for(
             "configs.ConfigsById", integration_id=integration_id, config_id=config.id
         )
-        return config, {**etag_header(config), "Location": location}
+        return config, {**etag_header(config), **cache_headers(config), "Location": location}
 
 
 @blp.route("/<uuid:config_id>")
@@ -72,7 +80,7 @@ class ConfigsById(MethodView):
         )
         if not_modified(config.id, config.version):
             return Response(status=304, headers=etag_header(config))
-        return config, etag_header(config)
+        return config, {**etag_header(config), **cache_headers(config)}
 
     @protected(blp, CONFIG_WRITE)
     @blp.arguments(ConfigWriteSchema, example=EXAMPLE | {"value": "false", "version": 2})
@@ -90,7 +98,7 @@ class ConfigsById(MethodView):
             data=data,
             expect=Expectation.from_request(data.get("version"), required=True),
         )
-        return config, etag_header(config)
+        return config, {**etag_header(config), **cache_headers(config)}
 
     @protected(blp, CONFIG_WRITE)
     @blp.arguments(ExpectedVersionSchema, required=False)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import Index, UniqueConstraint
 from sqlalchemy.orm import Mapped
 
-from tenant_config.database import Audited, db
+from tenant_config.platform.database import Audited, db
 
 
 class Integration(Audited, db.Model):

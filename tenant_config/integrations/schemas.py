@@ -4,9 +4,15 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields
 
-from tenant_config.connectors import validate_connector
-from tenant_config.pagination import PageArgsSchema, page_schema
-from tenant_config.schemas import Boolean, ResourceSchema, Text, UUIDText, WritableResourceSchema
+from tenant_config.connectors.catalog import validate_connector
+from tenant_config.platform.pagination import PageArgsSchema, page_schema
+from tenant_config.platform.schemas import (
+    Boolean,
+    ResourceSchema,
+    Text,
+    UUIDText,
+    WritableResourceSchema,
+)
 
 EXAMPLE = {
     "name": "partnerProduct123-vertexProductAbc",

@@ -4,20 +4,23 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
+from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, delete, false, or_, select, true
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from tenant_config.auth import Principal
-from tenant_config.config_versions.models import ConfigVersion
+from tenant_config.config_versions.recorder import record_deletion
 from tenant_config.configs.models import Config
-from tenant_config.database import db, transaction, utcnow
-from tenant_config.errors import Duplicate, Forbidden, NotEmpty, NotFound, ValidationFailed
 from tenant_config.integrations.models import Integration
-from tenant_config.pagination import Page, paginate
-from tenant_config.preconditions import Expectation
+from tenant_config.integrations.queries import get_integration
+from tenant_config.platform.clock import utcnow
+from tenant_config.platform.database import transaction
+from tenant_config.platform.errors import Duplicate, Forbidden, NotEmpty, ValidationFailed
+from tenant_config.platform.pagination import Page, paginate
+from tenant_config.platform.preconditions import Expectation
+from tenant_config.platform.tenancy import Principal, visible_to
 
 SORT_COLUMNS = {
     "id": Integration.id,
@@ -44,32 +47,9 @@ IMMUTABLE = {
 }
 
 
-def visible_to(principal: Principal) -> ColumnElement[bool]:
-    """Return the SQL condition for the integrations `principal` may see."""
-    if principal.is_admin:
-        return true()
-    pairs = [pt.split(":", 1) for pt in principal.partner_tenants if ":" in pt]
-    conditions = [
-        *([Integration.tenant.in_(principal.tenants)] if principal.tenants else []),
-        *([Integration.client.in_(principal.clients)] if principal.clients else []),
-        *(and_(Integration.connector == c, Integration.partner_tenant == p) for c, p in pairs),
-    ]
-    return or_(*conditions) if conditions else false()
-
-
-def get_integration(*, principal: Principal, integration_id: uuid.UUID) -> Integration:
-    """Return the integration if it exists and the caller may see it."""
-    integration = db.session.scalar(
-        select(Integration).where(Integration.id == integration_id, visible_to(principal))
-    )
-    if integration is None:
-        raise NotFound("The integration does not exist.")
-    return integration
-
-
 def list_integrations(*, principal: Principal, args: Mapping[str, Any]) -> Page:
     """Return one page of the integrations the caller may see, filtered as asked."""
-    query = select(Integration).where(visible_to(principal))
+    query = select(Integration).where(visible_to(principal, Integration))
     for name in FILTERS:
         if args.get(name) is not None:
             query = query.where(getattr(Integration, name) == args[name])
@@ -77,12 +57,7 @@ def list_integrations(*, principal: Principal, args: Mapping[str, Any]) -> Page:
 
 
 def _check_claims(principal: Principal, data: Mapping[str, Any]) -> None:
-    if not principal.may_see(
-        tenant=data["tenant"],
-        client=data["client"],
-        connector=data["connector"],
-        partner_tenant=data["partner_tenant"],
-    ):
+    if not principal.may_see(SimpleNamespace(**data)):
         raise Forbidden("The token's tenant claims do not cover this tenant, client or partner.")
 
 
@@ -153,8 +128,7 @@ def delete_integration(
                 )
             now = utcnow()
             for config in configs:
-                session.add(ConfigVersion.deletion(config, at=now, by=principal.identity))
-            session.execute(delete(Config).where(Config.integration_id == integration.id))
+                record_deletion(session, config, by=principal.identity, at=now)
             session.delete(integration)
     except StaleDataError:
         raise expect.failure(integration_id, None) from None

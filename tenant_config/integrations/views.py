@@ -7,8 +7,6 @@ import uuid
 from flask import Response, url_for
 from flask.views import MethodView
 
-from tenant_config.api import Blueprint
-from tenant_config.auth import INTEGRATION_READ, INTEGRATION_WRITE, current_principal, protected
 from tenant_config.integrations import service
 from tenant_config.integrations.schemas import (
     EXAMPLE,
@@ -18,9 +16,17 @@ from tenant_config.integrations.schemas import (
     IntegrationSchema,
     IntegrationWriteSchema,
 )
-from tenant_config.openapi_docs import INTEGRATION_CREATED_LINKS
-from tenant_config.preconditions import ETAG_HEADER_DOC, Expectation, etag_header, not_modified
-from tenant_config.schemas import ExpectedVersionSchema
+from tenant_config.platform.api import Blueprint
+from tenant_config.platform.auth import current_principal, protected
+from tenant_config.platform.openapi_docs import INTEGRATION_CREATED_LINKS
+from tenant_config.platform.preconditions import (
+    ETAG_HEADER_DOC,
+    Expectation,
+    etag_header,
+    not_modified,
+)
+from tenant_config.platform.schemas import ExpectedVersionSchema
+from tenant_config.platform.scopes import INTEGRATION_READ, INTEGRATION_WRITE
 
 blp = Blueprint(
     "integrations",

@@ -9,8 +9,8 @@ from sqlalchemy import Text, select, type_coerce
 
 from tenant_config.config_versions.models import ConfigVersion
 from tenant_config.configs.models import Config
-from tenant_config.database import db
-from tenant_config.encryption.keyring import key_id
+from tenant_config.platform.database import db
+from tenant_config.platform.encryption.keyring import key_id
 from tests.conftest import session_fernet_key
 
 MASK = "********"

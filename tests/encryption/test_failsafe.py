@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Text, literal, select, type_coerce, update
 
-from tenant_config import create_app
+from tenant_config.app import create_app
 from tenant_config.configs.models import Config
-from tenant_config.database import db
-from tenant_config.encryption.column import keyring
-from tenant_config.encryption.keyring import key_id
-from tenant_config.settings import Settings
+from tenant_config.platform.database import db
+from tenant_config.platform.encryption.column import keyring
+from tenant_config.platform.encryption.keyring import key_id
+from tenant_config.platform.settings import Settings
 from tests.conftest import session_fernet_key
 from tests.secrets_fixtures import SENSITIVE_SCOPES, new_key
 from tests.tokens import ALL_SCOPES, AUDIENCE, ISSUER

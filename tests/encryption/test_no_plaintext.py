@@ -9,8 +9,9 @@ from pathlib import Path
 
 from sqlalchemy import Text, select, type_coerce
 
-from tenant_config.configs.models import VALUE_MAX_LENGTH, Config
-from tenant_config.database import db
+from tenant_config.configs.models import Config
+from tenant_config.platform.database import db
+from tenant_config.platform.sizes import VALUE_MAX_LENGTH
 from tests.conftest import session_fernet_key
 from tests.secrets_fixtures import new_key
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from tenant_config.encryption.keyring import Keyring, key_id
+from tenant_config.platform.encryption.keyring import Keyring, key_id
 from tests.secrets_fixtures import SENSITIVE_SCOPES, new_key
 
 

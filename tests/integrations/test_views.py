@@ -131,7 +131,7 @@ def test_cascade_keeps_history_with_delete_rows(app, client, headers, integratio
     from sqlalchemy import select
 
     from tenant_config.config_versions.models import ConfigVersion
-    from tenant_config.database import db
+    from tenant_config.platform.database import db
 
     config = new_config()
     client.delete(f"/tenantintegrations/{integration['id']}?cascade=true", headers=headers)

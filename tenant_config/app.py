@@ -1,0 +1,72 @@
+"""The application factory: the platform, the resources' blueprints and the operations around."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask, Response
+from flask_migrate import Migrate
+
+from tenant_config.config_versions import views as config_versions_views
+from tenant_config.configs import views as configs_views
+from tenant_config.connectors import views as connectors_views
+from tenant_config.integrations import views as integrations_views
+from tenant_config.operations import health, metrics
+from tenant_config.operations.cli import register_cli
+from tenant_config.operations.cors import init_cors
+from tenant_config.operations.devkeys import ensure_dev_keys
+from tenant_config.operations.logs import init_request_logging
+from tenant_config.operations.ratelimit import init_ratelimit
+from tenant_config.platform.api import Api, api_config, register_docs_assets
+from tenant_config.platform.auth import init_auth
+from tenant_config.platform.database import configure_engine, db, engine_options
+from tenant_config.platform.encryption.column import init_encryption
+from tenant_config.platform.problem_responses import register_error_handlers
+from tenant_config.platform.settings import Settings
+from tenant_config.platform.sizes import BODY_MAX_BYTES
+from tenant_config.platform.tracing import trace_id
+
+MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+RESOURCES = (integrations_views, config_versions_views, configs_views, connectors_views)
+
+
+def create_app(settings: Settings | None = None) -> Flask:
+    """Build the application for `settings` (default: from the environment)."""
+    settings = settings or Settings.from_env()
+    app = Flask(__name__, instance_path=str(settings.instance_path.resolve()), static_folder=None)
+    app.config.update(
+        TENANT_CONFIG=settings,
+        SQLALCHEMY_DATABASE_URI=settings.database_url,
+        SQLALCHEMY_ENGINE_OPTIONS=engine_options(settings),
+        MAX_CONTENT_LENGTH=BODY_MAX_BYTES,
+        **api_config(),
+    )
+    init_request_logging(app, settings)
+    if settings.development:
+        ensure_dev_keys(settings)
+    init_encryption(app, settings)
+    db.init_app(app)
+    with app.app_context():
+        configure_engine(db.engine)
+        metrics.init_metrics(app, db.engine)
+    Migrate(app, db, directory=str(MIGRATIONS))
+    init_auth(app, settings)
+    init_ratelimit(app, settings)
+    init_cors(app, settings)
+    api = Api(app)
+    for resource in RESOURCES:
+        api.register_blueprint(resource.blp)
+    api.register_blueprint(health.blp)
+    api.register_blueprint(metrics.blp)
+    health.init_health(app)
+    register_error_handlers(app)
+    register_docs_assets(app)
+    register_cli(app)
+    app.after_request(_common_headers)
+    return app
+
+
+def _common_headers(response: Response) -> Response:
+    response.headers["X-Request-ID"] = trace_id()
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -1,0 +1,75 @@
+"""The change pipeline: every write of a config passes here and appends its history row.
+
+Create, update, delete, an integration's cascade (and later restore and batches) call these
+two functions inside the caller's transaction, so a change and its history row commit or
+roll back together. Whatever must follow every change (a change marker, a notification)
+belongs in `_append`, and nowhere else.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from tenant_config.config_versions.models import DELETE, ConfigVersion
+from tenant_config.configs.models import Config
+from tenant_config.platform.clock import utcnow
+
+
+def record_change(session: Session, config: Config, operation: str, *, by: str) -> ConfigVersion:
+    """Stamp `config` as changed by `by`, write it and append its history row at its version."""
+    config.stamp(by)
+    session.add(config)
+    session.flush()  # the version counter moves on flush
+    return _append(session, _snapshot(config, operation, config.version))
+
+
+def record_deletion(
+    session: Session, config: Config, *, by: str, at: datetime | None = None
+) -> ConfigVersion:
+    """Delete `config`, appending its last state as the DELETE row at the next version."""
+    row = _snapshot(config, DELETE, config.version + 1, updated_at=at or utcnow(), updated_by=by)
+    session.delete(config)
+    return _append(session, row)
+
+
+def _append(session: Session, row: ConfigVersion) -> ConfigVersion:
+    session.add(row)
+    return row
+
+
+def _snapshot(
+    config: Config,
+    operation: str,
+    version: int,
+    *,
+    updated_at: datetime | None = None,
+    updated_by: str | None = None,
+) -> ConfigVersion:
+    """The full state of `config` as a history row (the integration's fields included)."""
+    integration = config.integration
+    row = ConfigVersion(
+        tenant_config_id=config.id,
+        version=version,
+        operation=operation,
+        created_at=config.created_at,
+        updated_at=updated_at or config.updated_at,
+        created_by=config.created_by,
+        updated_by=updated_by or config.updated_by,
+        integration_id=integration.id,
+        integration_name=integration.name,
+        client=integration.client,
+        client_name=integration.client_name,
+        tenant=integration.tenant,
+        tenant_name=integration.tenant_name,
+        partner_tenant=integration.partner_tenant,
+        partner_tenant_name=integration.partner_tenant_name,
+        connector=integration.connector,
+        group=config.group,
+        name=config.name,
+        label=config.label,
+        description=config.description,
+    )
+    row.copy_value(config)
+    return row

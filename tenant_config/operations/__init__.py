@@ -1,0 +1,1 @@
+"""Operations around the API: health, metrics, logs, rate limits, CORS, serving, commands."""

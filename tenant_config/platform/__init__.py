@@ -1,0 +1,1 @@
+"""The platform the resources stand on: settings, database, errors, auth, tenancy, encryption."""

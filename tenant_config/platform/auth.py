@@ -1,0 +1,167 @@
+"""Bearer JWT validation (Authlib resource protector), scopes and the caller's tenant claims."""
+
+from __future__ import annotations
+
+import functools
+import time
+from collections.abc import Callable
+
+from authlib.integrations.flask_oauth2 import ResourceProtector
+from authlib.oauth2 import OAuth2Error
+from authlib.oauth2.rfc6749 import MissingAuthorizationError, UnsupportedTokenTypeError
+from authlib.oauth2.rfc6750 import BearerTokenValidator, InvalidTokenError
+from flask import Flask, current_app, g, request
+from flask_smorest import Blueprint
+from joserfc import jws, jwt
+from joserfc.jwt import JWTClaimsRegistry
+
+from tenant_config.platform.claims import MalformedClaim, principal_from_claims
+from tenant_config.platform.errors import DomainError, InsufficientScope, InvalidToken, Unauthorized
+from tenant_config.platform.jwks import KeySetCache
+from tenant_config.platform.problems import BAD_REQUEST
+from tenant_config.platform.settings import Settings
+from tenant_config.platform.tenancy import Principal
+
+REALM = "tenant-config"
+MAX_TOKEN_LENGTH = 16 * 1024
+# RFC 7515 4.1.9: "application/" may be left out of a media type in `typ`.
+ACCEPTED_TYPES = {"jwt", "application/jwt", "at+jwt", "application/at+jwt"}
+AFTER_AUTHENTICATION = "tenant_config.after_authentication"
+
+
+class InvalidRequest(DomainError):
+    """RFC 6750's invalid_request: the token came in more than one way."""
+
+    problem = BAD_REQUEST
+
+
+class JWTValidator(BearerTokenValidator):
+    """Validate signature, algorithm, type and registered claims of an access token."""
+
+    def __init__(self, settings: Settings, keys: KeySetCache):
+        super().__init__(realm=REALM)
+        self.settings = settings
+        self.keys = keys
+        self.claims = JWTClaimsRegistry(
+            leeway=settings.jwt_leeway_seconds,
+            iss={"essential": True, "value": settings.jwt_issuer},
+            aud={"essential": True, "value": settings.jwt_audience},
+            exp={"essential": True},
+        )
+
+    def authenticate_token(self, token_string: str) -> Principal:
+        """Return the principal of a valid token; raise InvalidTokenError for any fault."""
+        if len(token_string) > MAX_TOKEN_LENGTH:
+            raise InvalidTokenError(realm=REALM)
+        try:
+            header = jws.extract_compact(token_string.encode("ascii")).headers()
+            if "crit" in header:
+                # No extension is understood here, and joserfc lets an empty list through.
+                raise MalformedClaim("crit")
+            typ = header.get("typ")
+            if typ is not None and (not isinstance(typ, str) or typ.lower() not in ACCEPTED_TYPES):
+                raise MalformedClaim("typ")
+            kid = header.get("kid")
+            keyset = self.keys.get(kid if isinstance(kid, str) else None)
+            token = jwt.decode(token_string, keyset, algorithms=list(self.settings.jwt_algorithms))
+            self.claims.validate(token.claims)
+            iat = token.claims.get("iat")
+            if iat is not None and iat > time.time() + self.settings.jwt_leeway_seconds:
+                raise MalformedClaim("iat")
+            return principal_from_claims(token.claims)
+        except DomainError:
+            raise
+        except Exception as exc:  # joserfc raises JoseError, ValueError, KeyError, TypeError...
+            raise InvalidTokenError(realm=REALM) from exc
+
+    def validate_token(self, token: Principal, scopes, request) -> None:
+        """Require every scope in `scopes`."""
+        missing = [s for s in scopes or () if s not in token.scopes]
+        if missing:
+            g.identity = token.identity
+            raise InsufficientScope(
+                f"This operation requires the scope {missing[0]}.",
+                headers={
+                    "WWW-Authenticate": f'Bearer realm="{REALM}", error="insufficient_scope", '
+                    f'scope="{" ".join(scopes)}"'
+                },
+            )
+
+
+class ProblemResourceProtector(ResourceProtector):
+    """Authlib's protector whose failures become problem documents with RFC 6750 headers."""
+
+    def raise_error_response(self, error: OAuth2Error):
+        if isinstance(error, MissingAuthorizationError | UnsupportedTokenTypeError):
+            raise Unauthorized(
+                "This operation needs a bearer token in the Authorization header.",
+                headers={"WWW-Authenticate": f'Bearer realm="{REALM}"'},
+            )
+        raise InvalidToken(
+            "The access token is expired, malformed or otherwise invalid.",
+            headers={"WWW-Authenticate": f'Bearer realm="{REALM}", error="invalid_token"'},
+        )
+
+
+def init_auth(app: Flask, settings: Settings) -> None:
+    """Register the token validator for this app."""
+    protector = ProblemResourceProtector()
+    protector.register_token_validator(JWTValidator(settings, KeySetCache(settings)))
+    app.extensions["tenant_config.platform.auth"] = protector
+
+
+def authenticate(scope: str) -> Principal:
+    """Validate the request's bearer token and require `scope`; return the caller."""
+    if "access_token" in request.args:
+        # RFC 6750 section 5.3: a token in a URL leaks into logs, so the query is never read.
+        if "Authorization" in request.headers:
+            raise InvalidRequest(
+                "Send the access token in the Authorization header only, not in the query too.",
+                headers={"WWW-Authenticate": f'Bearer realm="{REALM}", error="invalid_request"'},
+            )
+        raise Unauthorized(
+            "Access tokens are accepted only in the Authorization header.",
+            headers={"WWW-Authenticate": f'Bearer realm="{REALM}"'},
+        )
+    protector: ProblemResourceProtector = current_app.extensions["tenant_config.platform.auth"]
+    try:
+        principal = protector.acquire_token([scope])
+    except OAuth2Error as error:
+        protector.raise_error_response(error)
+    g.principal = principal
+    g.identity = principal.identity
+    return principal
+
+
+def after_authentication(app: Flask, check: Callable[[], None]) -> None:
+    """Run `check` once a protected view has checked its token, whatever the outcome."""
+    app.extensions.setdefault(AFTER_AUTHENTICATION, []).append(check)
+
+
+def current_principal() -> Principal:
+    """Return the caller authenticated for this request."""
+    return g.principal
+
+
+def protected(blp: Blueprint, scope: str) -> Callable:
+    """Require a bearer token with `scope` before the view runs, and document it."""
+
+    def decorator(func: Callable) -> Callable:
+        @functools.wraps(func)
+        def wrapper(*args, **kwargs):
+            try:
+                authenticate(scope)
+            finally:
+                # After validation, so that a check such as the rate limit knows the proven caller.
+                for check in current_app.extensions.get(AFTER_AUTHENTICATION, ()):
+                    check()
+            return func(*args, **kwargs)
+
+        wrapper = blp.alt_response(400, response="BAD_REQUEST")(wrapper)
+        wrapper = blp.alt_response(401, response="UNAUTHORIZED")(wrapper)
+        wrapper = blp.alt_response(403, response="FORBIDDEN")(wrapper)
+        wrapper = blp.alt_response(503, response="SERVICE_UNAVAILABLE")(wrapper)
+        wrapper = blp.alt_response(429, response="TOO_MANY_REQUESTS")(wrapper)
+        return Blueprint.doc(security=[{"bearerAuth": [scope]}])(wrapper)
+
+    return decorator

@@ -1,0 +1,145 @@
+"""The database handle, shared column types and the unit-of-work transaction."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import UTC, datetime
+
+from flask_sqlalchemy import SQLAlchemy
+from sqlalchemy import DateTime, Engine, String, TypeDecorator, event
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, declared_attr, mapped_column, registry
+
+from tenant_config.platform.clock import utcnow
+from tenant_config.platform.settings import Settings
+
+_in_transaction: ContextVar[bool] = ContextVar("in_transaction", default=False)
+_write_intent: ContextVar[bool] = ContextVar("write_intent", default=False)
+
+
+class UTCDateTime(TypeDecorator):
+    """A timezone-aware UTC timestamp on every backend (SQLite drops the zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    registry = registry(type_annotation_map={datetime: UTCDateTime(), str: String(255)})
+
+
+db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
+
+
+def next_version(current: int | None) -> int:
+    """Version 0 on insert, then +1 per change (SQLAlchemy's version counter)."""
+    return 0 if current is None else current + 1
+
+
+class Audited:
+    """The spec's BaseResource columns, shared by every resource table."""
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    version: Mapped[int] = mapped_column(nullable=False)
+    created_at: Mapped[datetime] = mapped_column(nullable=False)
+    updated_at: Mapped[datetime] = mapped_column(nullable=False)
+    created_by: Mapped[str] = mapped_column(nullable=False)
+    updated_by: Mapped[str] = mapped_column(nullable=False)
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict:
+        # SQLAlchemy adds "AND version = :old" to every UPDATE/DELETE: a lost update is impossible.
+        return {"version_id_col": cls.__table__.c.version, "version_id_generator": next_version}
+
+    def stamp(self, who: str, now: datetime | None = None) -> None:
+        """Record a change by `who` now (and the creation, on a new row)."""
+        now = now or utcnow()
+        if self.created_at is None:
+            self.created_at, self.created_by = now, who
+        self.updated_at, self.updated_by = now, who
+
+
+# libpq: probe an idle connection after 10 s, give up after 3 unanswered probes 5 s apart,
+# and drop one whose sent data is not acknowledged within 15 s.
+PG_DEAD_PEER_DETECTION = {
+    "keepalives": 1,
+    "keepalives_idle": 10,
+    "keepalives_interval": 5,
+    "keepalives_count": 3,
+    "tcp_user_timeout": 15000,
+}
+
+
+def engine_options(settings: Settings) -> dict:
+    """Engine options per backend: bounded waits and no bound values in error messages."""
+    options: dict = {"hide_parameters": True, "pool_pre_ping": True}
+    if settings.database_url.startswith("sqlite"):
+        options["connect_args"] = {
+            "timeout": settings.db_connect_timeout,
+            "check_same_thread": False,
+        }
+    elif settings.database_url.startswith("postgresql"):
+        options["connect_args"] = {
+            "connect_timeout": settings.db_connect_timeout,
+            "options": f"-c statement_timeout={settings.db_statement_timeout_ms}",
+            # A vanished database host must not hold a request thread for hours (the OS default).
+            **PG_DEAD_PEER_DETECTION,
+        }
+        options["pool_size"] = settings.db_pool_size
+        options["max_overflow"] = settings.db_max_overflow
+        options["pool_timeout"] = settings.db_pool_timeout
+    return options
+
+
+def configure_engine(engine: Engine) -> None:
+    """Give SQLite foreign keys, WAL and write transactions that take the lock up front."""
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record) -> None:
+        # Autocommit at the driver level so that "begin" below decides how a transaction starts.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection) -> None:
+        # A deferred transaction that reads and then writes fails at once with SQLITE_BUSY when
+        # another writer got in between; IMMEDIATE waits for the lock (busy timeout) instead.
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if _write_intent.get() else "BEGIN")
+
+
+@contextmanager
+def transaction() -> Iterator[Session]:
+    """Run the block as one write transaction, or join the one the caller already runs."""
+    session = db.session()  # the request's own session behind the scoped proxy
+    if _in_transaction.get():
+        yield session
+        return
+    if session.in_transaction():
+        # A read earlier in the request left a snapshot open; a write starts from a fresh one.
+        session.rollback()
+    outer, write = _in_transaction.set(True), _write_intent.set(True)
+    try:
+        with session.begin():
+            yield session
+    finally:
+        _write_intent.reset(write)
+        _in_transaction.reset(outer)
