@@ -1,63 +1,32 @@
-"""Shared fixtures: a migrated database per backend, an app on it, and real signed tokens."""
+"""Shared fixtures: a migrated database per backend, apps on it, and real signed tokens.
+
+Helpers that are not fixtures live in tests/support/ and are imported the ordinary way.
+"""
 
 from __future__ import annotations
 
-import functools
 import json
-import os
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from cryptography.fernet import Fernet
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, event, text
 
 from tenant_config.app import create_app
-from tenant_config.platform.settings import Settings
-from tests.ops_fixtures import private_pg, serve  # noqa: F401 (server tests' fixtures)
-from tests.tokens import ALL_SCOPES, AUDIENCE, ISSUER, TokenFactory, generate_key
-
-pytest_plugins = ["tests.secrets_fixtures"]
-POSTGRES_URL = os.environ.get("TENANT_CONFIG_TEST_POSTGRES_URL", "")
-BACKENDS = ["sqlite", "postgresql"] if POSTGRES_URL else ["sqlite"]
-
-
-def reset_postgres(url: str) -> None:
-    """Empty the PostgreSQL test database so migrations start from nothing."""
-    engine = create_engine(url)
-    with engine.begin() as connection:
-        connection.execute(text("DROP SCHEMA public CASCADE"))
-        connection.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
-
-
-@functools.cache
-def session_fernet_key() -> str:
-    """The Fernet key of this test session's apps: generated per run, never committed."""
-    return Fernet.generate_key().decode()
-
-
-def make_settings(tmp: Path, database_url: str, jwks_file: Path, **overrides) -> Settings:
-    """Production-mode settings for a test app (no development defaults)."""
-    values = {
-        "env": "production",
-        "instance_path": tmp,
-        "database_url": database_url,
-        "jwks_file": str(jwks_file),
-        "jwt_issuer": ISSUER,
-        "jwt_audience": AUDIENCE,
-        "db_connect_timeout": 2,
-        "fernet_keys": (session_fernet_key(),),
-        # Every test token is the same caller: limits are tested on apps of their own.
-        "ratelimit_enabled": False,
-    } | overrides
-    settings = Settings(**values)
-    settings.validate()
-    return settings
+from tenant_config.platform.database import db
+from tests.support.bodies import config_body, integration_body
+from tests.support.settings import (
+    BACKENDS,
+    POSTGRES_URL,
+    make_settings,
+    reset_postgres,
+    session_fernet_key,
+)
+from tests.support.tokens import ALL_SCOPES, SENSITIVE_SCOPES, TokenFactory, generate_key
 
 
 @pytest.fixture(scope="session")
@@ -94,8 +63,6 @@ def app(database_url, jwks_file, tmp_path_factory) -> Iterator[Flask]:
         upgrade()
     yield app
     with app.app_context():
-        from tenant_config.platform.database import db
-
         db.engine.dispose()
 
 
@@ -109,6 +76,50 @@ def make_app(app, database_url, jwks_file, tmp_path) -> Callable[..., Flask]:
         return create_app(make_settings(tmp_path, url, keys, **overrides))
 
     return build
+
+
+def _use_schema(app: Flask, schema: str) -> None:
+    def set_search_path(dbapi_connection, _record) -> None:
+        autocommit = dbapi_connection.autocommit
+        dbapi_connection.autocommit = True
+        dbapi_connection.execute(f'SET search_path TO "{schema}"')
+        dbapi_connection.autocommit = autocommit
+
+    with app.app_context():
+        event.listen(db.engine, "connect", set_search_path)
+
+
+@pytest.fixture
+def fresh_app(app, database_url, jwks_file, tmp_path) -> Iterator[Callable[..., Flask]]:
+    """Build apps on an empty migrated database of this test's own (rotation touches all rows)."""
+    schema = None
+    if database_url.startswith("sqlite"):
+        url = f"sqlite:///{tmp_path / 'fresh.db'}"
+    else:
+        url, schema = database_url, f"fresh_{uuid.uuid4().hex[:12]}"
+        admin = create_engine(url)
+        with admin.begin() as connection:
+            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    apps: list[Flask] = []
+
+    def build(**overrides) -> Flask:
+        built = create_app(make_settings(tmp_path, url, jwks_file, **overrides))
+        if schema:
+            _use_schema(built, schema)
+        if not apps:
+            with built.app_context():
+                upgrade()
+        apps.append(built)
+        return built
+
+    yield build
+    for built in apps:
+        with built.app_context():
+            db.engine.dispose()
+    if schema:
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
 
 
 @pytest.fixture
@@ -139,20 +150,17 @@ def headers(token) -> dict[str, str]:
 
 
 @pytest.fixture
+def sensitive_headers(make_token, tenant) -> dict[str, str]:
+    """A token that may also read sensitive values in plain text."""
+    return {"Authorization": f"Bearer {make_token(scopes=SENSITIVE_SCOPES, tenants=[tenant])}"}
+
+
+@pytest.fixture
 def new_integration(client, headers, tenant) -> Callable[..., dict]:
     """Create an integration for this test's tenant and return its JSON."""
 
     def create(**overrides) -> dict:
-        body = {
-            "name": "partner1-vertexProductAbc",
-            "client": str(uuid.uuid4()),
-            "clientName": "Company xyz",
-            "tenant": tenant,
-            "tenantName": "Company xyz (North America)",
-            "partnerTenant": str(uuid.uuid4()),
-            "partnerTenantName": "Partner 1 (North America)",
-            "connector": "BIGCOMMERCE_OSERIES",
-        } | overrides
+        body = integration_body(tenant, name="partner1-vertexProductAbc") | overrides
         response = client.post("/tenantintegrations", json=body, headers=headers)
         assert response.status_code == 201, response.get_json()
         return response.get_json()
@@ -170,13 +178,10 @@ def new_config(client, headers, integration) -> Callable[..., dict]:
     """Create a config in this test's integration and return its JSON."""
 
     def create(**overrides) -> dict:
-        body = {
-            "group": "messageLogConfigs",
-            "name": f"param{uuid.uuid4().hex[:8]}",
-            "label": "Enable Message Logging",
-            "description": "This parameter is used to control message logging feature",
-            "value": "true",
-        } | overrides
+        body = (
+            config_body(description="This parameter is used to control message logging feature")
+            | overrides
+        )
         url = f"/tenantintegrations/{integration['id']}/configs"
         response = client.post(url, json=body, headers=headers)
         assert response.status_code == 201, response.get_json()

@@ -5,15 +5,13 @@ from __future__ import annotations
 import subprocess
 import sys
 import tomllib
-from pathlib import Path
 
 import flask
 from werkzeug.exceptions import HTTPException
 
 from tenant_config.app import create_app
-from tests.conftest import make_settings
-
-REPO = Path(__file__).resolve().parent.parent
+from tests.support.paths import REPO
+from tests.support.settings import make_settings
 
 
 def test_a_page_blueprint_takes_form_posts_and_answers_html_errors(app, tmp_path, jwks_file):

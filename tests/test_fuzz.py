@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import uuid
-from pathlib import Path
 
 import pytest
 import schemathesis
@@ -26,7 +25,8 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from tenant_config.platform.scopes import ADMIN, CONFIG_READ_SENSITIVE
-from tests.tokens import ALL_SCOPES
+from tests.support.paths import COMMITTED_OPENAPI
+from tests.support.tokens import ALL_SCOPES
 
 MAX_EXAMPLES = 40
 STATEFUL_EXAMPLES = 30
@@ -44,7 +44,7 @@ CHECKS = [
     ignored_auth,
 ]
 
-SPEC = Path(__file__).resolve().parent.parent / "openapi" / "openapi.json"
+SPEC = COMMITTED_OPENAPI
 
 
 class CurrentApp:

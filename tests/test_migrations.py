@@ -65,11 +65,24 @@ def test_history_refuses_an_update_of_any_other_column(app, history_row, column)
     _refused(app, sa.update(HISTORY).where(HISTORY.c.id == history_row).values({column: new}))
 
 
+def _reencrypted(app, history_row) -> Secret:
+    """The row's plaintext as a new Secret: what key rotation writes back."""
+    with app.app_context():
+        row = db.session.execute(
+            sa.select(HISTORY.c.tenant_config_id, HISTORY.c.secret).where(
+                HISTORY.c.id == history_row
+            )
+        ).one()
+        secret = Secret(row.tenant_config_id, keyring().open(row.secret, row.tenant_config_id))
+        db.session.rollback()
+    return secret
+
+
 def test_history_refuses_a_ciphertext_change_together_with_another_column(app, history_row):
+    """A real rotation write, with one more column changed, is refused as a whole."""
+    secret = _reencrypted(app, history_row)
     statement = (
-        sa.update(HISTORY)
-        .where(HISTORY.c.id == history_row)
-        .values(secret=HISTORY.c.secret, label="changed")
+        sa.update(HISTORY).where(HISTORY.c.id == history_row).values(secret=secret, label="changed")
     )
     _refused(app, statement)
 
@@ -80,25 +93,19 @@ def test_history_refuses_removing_a_ciphertext_and_every_delete(app, history_row
 
 
 def test_history_accepts_a_change_of_its_ciphertext_only(app, history_row):
+    secret = _reencrypted(app, history_row)
     with app.app_context():
-        row = db.session.execute(
-            sa.select(HISTORY.c.tenant_config_id, HISTORY.c.secret).where(
-                HISTORY.c.id == history_row
-            )
-        ).one()
-        plaintext = keyring().open(row.secret, row.tenant_config_id)
+        before = db.session.scalar(sa.select(HISTORY.c.secret).where(HISTORY.c.id == history_row))
         with db.engine.begin() as connection:
             changed = connection.execute(
-                sa.update(HISTORY)
-                .where(HISTORY.c.id == history_row)
-                .values(secret=Secret(row.tenant_config_id, plaintext))
+                sa.update(HISTORY).where(HISTORY.c.id == history_row).values(secret=secret)
             )
         assert changed.rowcount == 1
         db.session.rollback()  # a fresh snapshot
         after = db.session.scalar(sa.select(HISTORY.c.secret).where(HISTORY.c.id == history_row))
         assert isinstance(after, Sealed)
-        assert after != row.secret
-        assert keyring().open(after, row.tenant_config_id) == "guarded"
+        assert after.token != before.token
+        assert keyring().open(after, secret.owner) == "guarded"
 
 
 def test_upgrade_encrypts_sensitive_values_stored_in_plain_text(fresh_app):

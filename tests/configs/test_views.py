@@ -6,10 +6,7 @@ import uuid
 
 import pytest
 
-
-def url(integration: dict, config: dict | None = None) -> str:
-    base = f"/tenantintegrations/{integration['id']}/configs"
-    return f"{base}/{config['id']}" if config else base
+from tests.support.urls import configs_url as url
 
 
 def test_create_answers_201_with_location_etag_and_version_0(client, headers, integration):

@@ -127,23 +127,6 @@ def test_delete_of_an_integration_with_configs_is_409_unless_cascade(
         assert client.get(f"{url}/configs/{config['id']}", headers=headers).status_code == 404
 
 
-def test_cascade_keeps_history_with_delete_rows(app, client, headers, integration, new_config):
-    from sqlalchemy import select
-
-    from tenant_config.config_versions.models import ConfigVersion
-    from tenant_config.platform.database import db
-
-    config = new_config()
-    client.delete(f"/tenantintegrations/{integration['id']}?cascade=true", headers=headers)
-    with app.app_context():
-        rows = db.session.scalars(
-            select(ConfigVersion)
-            .where(ConfigVersion.tenant_config_id == uuid.UUID(config["id"]))
-            .order_by(ConfigVersion.version)
-        ).all()
-        assert [(r.operation, r.version) for r in rows] == [("CREATE", 0), ("DELETE", 1)]
-
-
 def test_delete_of_an_empty_integration(client, headers, integration):
     url = f"/tenantintegrations/{integration['id']}"
     assert client.delete(url, headers=headers | {"If-Match": '"stale"'}).status_code == 412
