@@ -29,6 +29,19 @@ from tests.support.settings import (
 from tests.support.tokens import ALL_SCOPES, SENSITIVE_SCOPES, TokenFactory, generate_key
 
 
+def pytest_report_header() -> str:
+    return f"databases: {', '.join(BACKENDS)}"
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    if not POSTGRES_URL:
+        terminalreporter.write_line(
+            "PostgreSQL was not tested: set TENANT_CONFIG_TEST_POSTGRES_URL (.ci/run does).",
+            yellow=True,
+            bold=True,
+        )
+
+
 @pytest.fixture(scope="session")
 def fernet_key() -> str:
     return session_fernet_key()

@@ -8,12 +8,15 @@ from flask_migrate import upgrade
 from tenant_config.app import create_app
 from tenant_config.platform.database import db
 from tenant_config.platform.settings import Settings
+from tests.support.needs import unavailable
 from tests.support.servers import Gunicorn, PrivatePostgres, server_env
 
 
 @pytest.fixture(scope="session")
 def private_pg(jwks_file, tmp_path_factory):
     """A migrated PostgreSQL of the tests' own, which they may stop and start."""
+    if reason := PrivatePostgres.missing():
+        unavailable(reason)
     server = PrivatePostgres()
     try:
         server.init()

@@ -6,9 +6,8 @@ import uuid
 
 import pytest
 from cryptography.fernet import Fernet
-from flask import Response, url_for
+from flask import url_for
 
-from tenant_config.operations.cors import _private_cache
 from tenant_config.platform.settings import ConfigurationError, Settings
 
 ADMIN_UI = "https://admin.example.com"
@@ -137,13 +136,16 @@ def test_config_answers_are_private(client, headers, integration, new_config):
     assert missing.headers["Cache-Control"] == "private"
 
 
-def test_a_cache_control_already_chosen_is_kept(app, integration):
-    url = f"/tenantintegrations/{integration['id']}/configs/{uuid.uuid4()}"
-    with app.test_request_context(url):
-        kept = _private_cache(Response(headers={"Cache-Control": "no-store"}))
-        added = _private_cache(Response())
-    assert kept.headers["Cache-Control"] == "no-store"
-    assert added.headers["Cache-Control"] == "private"
+def test_a_revealed_answer_stays_no_store(client, headers, sensitive_headers, new_config):
+    config = new_config(value="hunter2", sensitive=True)
+    url = f"/tenantintegrations/{config['integration']}/configs/{config['id']}"
+    revealed = client.get(url, headers=sensitive_headers)
+    masked = client.get(url, headers=headers)
+    assert (revealed.get_json()["value"], revealed.headers["Cache-Control"]) == (
+        "hunter2",
+        "no-store",
+    )
+    assert (masked.get_json()["value"], masked.headers["Cache-Control"]) == ("********", "private")
 
 
 def test_settings_read_comma_separated_origins():

@@ -15,9 +15,9 @@ import pytest
 import requests
 from prometheus_client.multiprocess import MultiProcessCollector
 
-from tests.support.servers import TIMEOUT, Client, Gunicorn, config_url, needs_postgres
+from tests.support.servers import TIMEOUT, Client, Gunicorn, config_url
 
-pytestmark = [pytest.mark.slow, needs_postgres]
+pytestmark = [pytest.mark.slow]
 
 
 def test_sigterm_finishes_in_flight_requests(serve, private_pg, make_token):

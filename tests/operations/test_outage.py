@@ -19,12 +19,11 @@ from tests.support.servers import (
     Client,
     assert_unavailable,
     config_url,
-    needs_postgres,
     server_env,
     timed,
 )
 
-pytestmark = [pytest.mark.slow, needs_postgres]
+pytestmark = [pytest.mark.slow]
 
 
 def test_database_outage_answers_503_fast_and_recovers_without_restart(

@@ -11,6 +11,7 @@ from cryptography.fernet import Fernet
 
 from tenant_config.platform.scopes import METRICS_READ
 from tenant_config.platform.settings import DEFAULT_RATELIMIT, ConfigurationError, Settings
+from tests.support.needs import unavailable
 from tests.support.tokens import generate_key
 
 REDIS_URL = os.environ.get("TENANT_CONFIG_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -43,7 +44,7 @@ def redis_client():
     try:
         client.ping()
     except redis.RedisError:
-        pytest.skip(f"no Redis at {REDIS_URL}")
+        unavailable(f"no Redis at {REDIS_URL}")
     yield client
     client.close()
 

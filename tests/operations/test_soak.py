@@ -19,7 +19,7 @@ from flask_migrate import upgrade
 from tenant_config.app import create_app
 from tenant_config.platform.database import db
 from tenant_config.platform.settings import Settings
-from tests.support.servers import Client, Gunicorn, config_url, needs_postgres, server_env
+from tests.support.servers import Client, Gunicorn, config_url, server_env
 
 pytestmark = pytest.mark.slow
 
@@ -130,7 +130,7 @@ def kill_a_worker(server: Gunicorn) -> tuple[int, float]:
     return victim, killed_at
 
 
-@pytest.fixture(params=[pytest.param("postgresql", marks=needs_postgres), "sqlite"])
+@pytest.fixture(params=["postgresql", "sqlite"])
 def soak_server(request, jwks_file, tmp_path):
     """gunicorn with 2 workers on the private PostgreSQL, or on a migrated SQLite file."""
     settings = {"WORKERS": 2, "THREADS": 4, "RATELIMIT_ENABLED": "false"}

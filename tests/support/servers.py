@@ -14,7 +14,6 @@ import uuid
 from pathlib import Path
 
 import psycopg
-import pytest
 import requests
 
 from tests.support.bodies import integration_body
@@ -23,7 +22,18 @@ from tests.support.settings import session_fernet_key
 from tests.support.tokens import AUDIENCE, ISSUER
 
 GUNICORN = Path(sys.executable).parent / "gunicorn"
-PG_BIN = Path("/usr/lib/postgresql/15/bin")
+
+
+def _postgres_bindir() -> Path | None:
+    """Where initdb and pg_ctl are, as pg_config reports it (None without pg_config)."""
+    pg_config = shutil.which("pg_config")
+    if pg_config is None:
+        return None
+    found = subprocess.run([pg_config, "--bindir"], capture_output=True, text=True, check=False)
+    return Path(found.stdout.strip()) if found.returncode == 0 else None
+
+
+PG_BIN = _postgres_bindir()
 
 
 def free_port() -> int:
@@ -113,8 +123,13 @@ class PrivatePostgres:
         self.dsn = f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
 
     @staticmethod
-    def available() -> bool:
-        return (PG_BIN / "initdb").exists() and os.geteuid() == 0 and shutil.which("runuser")
+    def missing() -> str | None:
+        """Why a private PostgreSQL cannot be started here, or None when it can."""
+        if PG_BIN is None or not (PG_BIN / "initdb").exists():
+            return "no PostgreSQL server binaries (pg_config --bindir has no initdb)"
+        if os.geteuid() != 0 or not shutil.which("runuser"):
+            return "a private PostgreSQL needs root and runuser (initdb runs as postgres)"
+        return None
 
     def _as_postgres(self, *args: str, timeout: float = 60) -> None:
         subprocess.run(
@@ -175,9 +190,6 @@ class PrivatePostgres:
 
 
 TIMEOUT = (2, 30)
-needs_postgres = pytest.mark.skipif(
-    not PrivatePostgres.available(), reason="needs root and PostgreSQL 15"
-)
 
 
 class Client:
