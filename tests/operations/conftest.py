@@ -1,6 +1,8 @@
-"""Fixtures for server tests: a private PostgreSQL and gunicorn on it."""
+"""Fixtures for operations tests: a private PostgreSQL, gunicorn on it, rate-limited apps."""
 
 from __future__ import annotations
+
+import uuid
 
 import pytest
 from flask_migrate import upgrade
@@ -44,3 +46,18 @@ def serve(private_pg, jwks_file, tmp_path):
     yield start
     for server in servers:
         server.stop()
+
+
+@pytest.fixture
+def limited_app(make_app):
+    """An app allowing 3 requests per minute per caller, in its own key space."""
+
+    def build(**overrides):
+        settings = {
+            "ratelimit_enabled": True,
+            "ratelimit": "3/minute",
+            "ratelimit_key_prefix": f"tc-test-{uuid.uuid4().hex}",
+        }
+        return make_app(**settings | overrides)
+
+    return build

@@ -67,6 +67,7 @@ def test_preflight_from_the_admin_ui_works_for_every_route(cors_client):
             allowed = response.headers["Access-Control-Allow-Headers"].lower()
             assert {h.strip() for h in REQUEST_HEADERS.split(",")} <= set(allowed.split(", "))
             assert "Origin" in response.headers["Vary"]
+            assert response.headers["Access-Control-Max-Age"] == "600"
             assert "Access-Control-Allow-Credentials" not in response.headers
             assert response.headers["X-Content-Type-Options"] == "nosniff"
 

@@ -1,0 +1,43 @@
+"""The rate limit's window slides: the end of one window still counts at the start of the next."""
+
+from __future__ import annotations
+
+import limits.storage.memory
+import limits.strategies
+import pytest
+
+
+class Clock:
+    """A clock the test moves by hand (the limiter's in-memory storage reads it)."""
+
+    def __init__(self, now: float):
+        self.now = now
+
+    def time(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock(monkeypatch) -> Clock:
+    clock = Clock(60 * 1_000_000.0)  # the start of a minute
+    monkeypatch.setattr(limits.storage.memory, "time", clock)
+    monkeypatch.setattr(limits.strategies, "time", clock)
+    return clock
+
+
+def test_requests_at_the_end_of_a_window_still_count_after_the_boundary(
+    limited_app, headers, clock
+):
+    client = limited_app(ratelimit="3/minute").test_client()
+
+    def status() -> int:
+        return client.get("/tenantintegrations", headers=headers).status_code
+
+    clock.now += 59  # the last second of a minute
+    assert [status() for _ in range(4)] == [200, 200, 200, 429]
+    clock.now += 2  # one second into the next minute: a fixed window would allow 3 again
+    assert [status(), status()] == [200, 429]
+    clock.now += 30  # 29 s of the first minute overlap: 3 x 29/60 counts 1, plus 1 made
+    assert [status(), status()] == [200, 429]
+    clock.now += 60  # the 2 of the second minute weigh 2 x 29/60, under 1: 3 pass
+    assert [status() for _ in range(4)] == [200, 200, 200, 429]
