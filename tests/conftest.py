@@ -21,7 +21,7 @@ from tenant_config.platform.settings import Settings
 from tests.ops_fixtures import private_pg, serve  # noqa: F401 (server tests' fixtures)
 from tests.tokens import ALL_SCOPES, AUDIENCE, ISSUER, TokenFactory, generate_key
 
-pytest_plugins = ["tests.secrets_fixtures"]
+pytest_plugins = ["tests.secrets_fixtures", "tests.support.races"]
 POSTGRES_URL = os.environ.get("TENANT_CONFIG_TEST_POSTGRES_URL", "")
 BACKENDS = ["sqlite", "postgresql"] if POSTGRES_URL else ["sqlite"]
 

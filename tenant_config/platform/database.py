@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
+import functools
+import logging
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, datetime
+from typing import ParamSpec, TypeVar
 
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import DateTime, Engine, String, TypeDecorator, event
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, declared_attr, mapped_column, registry
+from sqlalchemy.orm.exc import StaleDataError
 
 from tenant_config.platform.clock import utcnow
+from tenant_config.platform.errors import ConcurrentChange
 from tenant_config.platform.settings import Settings
+
+log = logging.getLogger(__name__)
 
 _in_transaction: ContextVar[bool] = ContextVar("in_transaction", default=False)
 _write_intent: ContextVar[bool] = ContextVar("write_intent", default=False)
@@ -143,3 +151,53 @@ def transaction() -> Iterator[Session]:
     finally:
         _write_intent.reset(write)
         _in_transaction.reset(outer)
+
+
+RACE_ATTEMPTS = 5
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+class LostRace(Exception):
+    """A write met a concurrent change that the database detected; running it again answers it."""
+
+
+def is_transient_conflict(error: BaseException) -> bool:
+    """Tell whether the database aborted a transaction for a race (deadlock, serialization)."""
+    # SQLSTATE class 40 (psycopg's TransactionRollback): try the transaction again.
+    return isinstance(error, OperationalError) and str(
+        getattr(error.orig, "sqlstate", None) or ""
+    ).startswith("40")
+
+
+def violates_foreign_key(error: IntegrityError) -> bool:
+    """Tell whether an insert or update named a row that is gone (a foreign key failed)."""
+    orig = error.orig
+    return (
+        getattr(orig, "sqlstate", None) == "23503"
+        or getattr(orig, "sqlite_errorname", None) == "SQLITE_CONSTRAINT_FOREIGNKEY"
+    )
+
+
+def retried(function: Callable[P, R]) -> Callable[P, R]:
+    """Run a write again when it loses a race, so that it answers as if it had come second."""
+
+    @functools.wraps(function)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        if _in_transaction.get():
+            return function(*args, **kwargs)  # the outer transaction decides
+        for _attempt in range(RACE_ATTEMPTS):
+            try:
+                return function(*args, **kwargs)
+            except (LostRace, StaleDataError, OperationalError) as error:
+                if isinstance(error, OperationalError) and not is_transient_conflict(error):
+                    raise
+                log.info("write lost a race, trying again: %s", _cause(error))
+        log.warning("write lost %d races in a row", RACE_ATTEMPTS)
+        raise ConcurrentChange("The resource changed concurrently, again and again; try again.")
+
+    return run
+
+
+def _cause(error: BaseException) -> str:
+    return type(getattr(error, "orig", None) or error).__name__
