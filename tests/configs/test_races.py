@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import logging
+import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+
+import psycopg
+import pytest
 
 from tests.support.races import operations, statuses
 
@@ -128,3 +135,49 @@ def test_an_if_match_delete_racing_an_if_match_put_lets_one_win(api, rounds):
         else:
             assert (changed.status_code, deleted.status_code) == (404, 204), changed.text
             assert operations(rows) == [(0, "CREATE"), (1, "DELETE")]
+
+
+def test_a_deadlock_is_tried_again_not_reported_as_an_outage(api, database_url, caplog):
+    """A create deadlocks with another session; PostgreSQL aborts the create, which runs again."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("deadlocks are PostgreSQL's: SQLite takes one write lock up front")
+    integration = api.integration()
+    dsn = database_url.replace("postgresql+psycopg://", "postgresql://")
+    caplog.set_level(logging.INFO)
+    with psycopg.connect(dsn) as other, ThreadPoolExecutor(1) as pool:
+        # The other session holds the name the create wants, so the create waits on it...
+        other.execute("SET deadlock_timeout = '20s'")  # ...and the create sees the deadlock
+        now = datetime.now(UTC)
+        other.execute(
+            "INSERT INTO tenant_configs (id, integration_id, group_name, name, sensitive, "
+            "version, created_at, updated_at, created_by, updated_by) "
+            "VALUES (%s, %s, 'g', 'wanted', false, 0, %s, %s, 'other', 'other')",
+            (uuid.uuid4(), integration["id"], now, now),
+        )
+        configs = f"/tenantintegrations/{integration['id']}/configs"
+        created = pool.submit(api.call, "POST", configs, json={"group": "g", "name": "wanted"})
+        wait_for_lock_waiters(other, 1)
+        # ...then wants the integration row the create holds (shared): a cycle.
+        other.execute(
+            "SELECT id FROM tenant_integrations WHERE id = %s FOR UPDATE", (integration["id"],)
+        )
+        other.rollback()
+        answer = created.result(timeout=30)
+    assert answer.status_code == 201, answer.text
+    assert "write lost a race, trying again: DeadlockDetected" in caplog.text
+    assert "database unavailable" not in caplog.text
+    rows = api.history(integration)[answer.json()["id"]]
+    assert operations(rows) == [(0, "CREATE")]
+
+
+def wait_for_lock_waiters(connection, count: int) -> None:
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        waiting = connection.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+            "AND datname = current_database() AND pid <> pg_backend_pid()"
+        ).fetchone()[0]
+        if waiting >= count:
+            return
+        time.sleep(0.01)
+    raise TimeoutError("the create never waited on a lock")
