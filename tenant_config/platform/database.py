@@ -125,6 +125,8 @@ def configure_engine(engine: Engine) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        # Overwrite deleted and replaced records with zeros, so a sealed plaintext is gone.
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -151,6 +153,27 @@ def transaction() -> Iterator[Session]:
     finally:
         _write_intent.reset(write)
         _in_transaction.reset(outer)
+        scrub = session.info.pop(_SCRUB, False)
+    if scrub:
+        _scrub(session)
+
+
+_SCRUB = "tenant_config.scrub"
+
+
+def scrub_after_commit(session: Session) -> None:
+    """Ask for replaced pages to leave the database files once this transaction commits."""
+    session.info[_SCRUB] = True
+
+
+def _scrub(session: Session) -> None:
+    """Checkpoint SQLite's write-ahead log and empty it: old page images hold replaced values.
+
+    PostgreSQL keeps a replaced row until VACUUM removes it; no dump ever shows it.
+    """
+    if session.get_bind().dialect.name == "sqlite":
+        with session.get_bind().connect() as connection:
+            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 RACE_ATTEMPTS = 5

@@ -5,11 +5,19 @@ from __future__ import annotations
 import uuid
 
 import pytest
+import sqlalchemy as sa
+from sqlalchemy.exc import DBAPIError
 
+from tenant_config.config_versions.models import ConfigVersion
 from tenant_config.platform import scopes
+from tenant_config.platform.database import db
+from tenant_config.platform.encryption.column import keyring
+from tenant_config.platform.encryption.keyring import Secret
+from tests.encryption.test_no_plaintext import database_bytes
 from tests.tokens import ALL_SCOPES
 
 NOT_FOUND = "urn:tenant-config:problem:not-found"
+HISTORY = ConfigVersion.__table__
 
 
 def versions(integration: dict) -> str:
@@ -99,3 +107,73 @@ def test_an_unknown_integration_is_404(client, headers):
     answer = client.get(versions({"id": str(uuid.uuid4())}), headers=headers)
     assert answer.status_code == 404
     assert answer.get_json()["type"] == NOT_FOUND
+
+
+def test_turning_a_value_sensitive_seals_its_earlier_plaintexts(
+    client, headers, sensitive_headers, integration, new_config, database_url
+):
+    first, second, control = (f"CANARY-{uuid.uuid4()}" for _ in range(3))
+    new_config(name="stays-plain", value=control)
+    config = new_config(name="apiKey", value=first, label=None, description=None)
+    path = f"/tenantintegrations/{integration['id']}/configs/{config['id']}"
+    body = {"group": config["group"], "name": "apiKey"}
+    for version, change in enumerate([{"value": second}, {"value": "********", "sensitive": True}]):
+        answer = client.put(path, json=body | change | {"version": version}, headers=headers)
+        assert answer.status_code == 200, answer.get_json()
+
+    def history(caller):
+        rows = client.get(versions(integration) + "&name=apiKey", headers=caller).get_json()
+        return [(r["version"], r["sensitive"], r["value"]) for r in rows["content"]]
+
+    assert history(headers) == [(0, True, "********"), (1, True, "********"), (2, True, "********")]
+    assert history(sensitive_headers) == [(0, True, first), (1, True, second), (2, True, second)]
+    dump = database_bytes(database_url)
+    assert control.encode() in dump  # the search reads the stored rows
+    assert first.encode() not in dump
+    assert second.encode() not in dump
+
+
+@pytest.fixture
+def plain_row(app, new_config) -> tuple[uuid.UUID, uuid.UUID]:
+    """(row id, config id) of the CREATE history row of a plain config."""
+    created = new_config(value="plain-before")
+    with app.app_context():
+        row_id = db.session.scalar(
+            sa.select(HISTORY.c.id).where(HISTORY.c.tenant_config_id == uuid.UUID(created["id"]))
+        )
+        db.session.rollback()
+    return row_id, uuid.UUID(created["id"])
+
+
+def _change(app, row_id, **values) -> None:
+    with app.app_context(), db.engine.begin() as connection:
+        connection.execute(sa.update(HISTORY).where(HISTORY.c.id == row_id).values(**values))
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [{"label": "changed"}, {"sensitive": False}, {"value": "plain-before"}, {"name": "other"}],
+)
+def test_the_guard_refuses_sealing_with_any_other_change(app, plain_row, extra):
+    row_id, owner = plain_row
+    with app.app_context():
+        sealing = {"value": None, "sensitive": True, "secret": Secret(owner, "plain-before")}
+        with pytest.raises(DBAPIError, match="append-only"):
+            _change(app, row_id, **(sealing | extra))
+
+
+def test_the_guard_allows_sealing_and_never_opening_again(app, plain_row):
+    row_id, owner = plain_row
+    with app.app_context():
+        _change(app, row_id, value=None, sensitive=True, secret=Secret(owner, "plain-before"))
+        row = db.session.execute(sa.select(HISTORY).where(HISTORY.c.id == row_id)).one()
+        db.session.rollback()
+        assert (row.value, row.sensitive) == (None, True)
+        assert keyring().open(row.secret, owner) == "plain-before"
+        for opening in (
+            {"value": "plain-before", "sensitive": False, "secret": None},
+            {"value": "plain-before", "secret": None},
+            {"sensitive": False},
+        ):
+            with pytest.raises(DBAPIError, match="append-only"):
+                _change(app, row_id, **opening)
