@@ -12,9 +12,9 @@ from tenant_config.platform.database import db
 from tenant_config.platform.errors import NotFound
 from tenant_config.platform.tenancy import Principal, visible_to
 
-# Row locks a write takes on PostgreSQL (SQLite locks the whole database instead):
-# "share" keeps the integration as it is while configs are written under it (creates share it),
-# "rename" while its names change (creates may go on), "delete" while it and its configs go.
+# Row locks a write takes on PostgreSQL (SQLite locks the whole database instead): "share" keeps
+# the integration as it is while configs are written under it (their history copies its names),
+# "rename" while its names change, "delete" while it and its configs go.
 LOCKS = {"share": {"read": True}, "rename": {"key_share": True}, "delete": {}}
 Lock = Literal["share", "rename", "delete"]
 
