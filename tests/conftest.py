@@ -6,6 +6,7 @@ Helpers that are not fixtures live in tests/support/ and are imported the ordina
 from __future__ import annotations
 
 import json
+import threading
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -15,10 +16,12 @@ from flask import Flask
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, event, text
+from werkzeug.serving import make_server
 
 from tenant_config.app import create_app
 from tenant_config.platform.database import db
 from tests.support.bodies import config_body, integration_body
+from tests.support.races import PG_ROUNDS, SQLITE_ROUNDS, Api
 from tests.support.settings import (
     BACKENDS,
     POSTGRES_URL,
@@ -201,3 +204,28 @@ def new_config(client, headers, integration) -> Callable[..., dict]:
         return response.get_json()
 
     return create
+
+
+@pytest.fixture
+def rounds(database_url) -> int:
+    """How many rounds a race test runs: many on PostgreSQL, where races need them to show."""
+    return PG_ROUNDS if database_url.startswith("postgresql") else SQLITE_ROUNDS
+
+
+@pytest.fixture
+def race_server(app) -> Iterator[str]:
+    """Serve the app over real HTTP on a free loopback port."""
+    httpd = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.port}"
+    httpd.shutdown()
+    thread.join(timeout=5)
+
+
+@pytest.fixture
+def api(race_server, headers, tenant) -> Iterator[Api]:
+    """This test's tenant calling the served app, with `race()` to release calls together."""
+    api = Api(race_server, headers, tenant)
+    yield api
+    api.pool.shutdown()

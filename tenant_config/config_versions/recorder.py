@@ -10,15 +10,19 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
 from tenant_config.config_versions.models import DELETE, ConfigVersion
 from tenant_config.configs.models import Config
 from tenant_config.platform.clock import utcnow
+from tenant_config.platform.database import scrub_after_commit
 
 
 def record_change(session: Session, config: Config, operation: str, *, by: str) -> ConfigVersion:
     """Stamp `config` as changed by `by`, write it and append its history row at its version."""
+    if _turned_sensitive(config):
+        _seal_history(session, config)
     config.stamp(by)
     session.add(config)
     session.flush()  # the version counter moves on flush
@@ -32,6 +36,31 @@ def record_deletion(
     row = _snapshot(config, DELETE, config.version + 1, updated_at=at or utcnow(), updated_by=by)
     session.delete(config)
     return _append(session, row)
+
+
+def _turned_sensitive(config: Config) -> bool:
+    """Tell whether this change makes a stored plain config sensitive (read before the flush)."""
+    changed = inspect(config).attrs.sensitive.history
+    return inspect(config).persistent and True in changed.added and False in changed.deleted
+
+
+def _seal_history(session: Session, config: Config) -> None:
+    """Encrypt the plain values of the config's earlier history rows, which read as sensitive.
+
+    The secret's earlier plaintexts would otherwise stay readable to every history reader and
+    in every dump; the history guards allow exactly this change (see the migrations).
+    """
+    with session.no_autoflush:  # the config's own change flushes once, in record_change
+        rows = session.scalars(
+            select(ConfigVersion).where(
+                ConfigVersion.tenant_config_id == config.id,
+                ConfigVersion.sensitive.is_(False),
+                ConfigVersion.value.is_not(None),
+            )
+        ).all()
+    for row in rows:
+        row.store_value(row.value, sensitive=True)
+    scrub_after_commit(session)
 
 
 def _append(session: Session, row: ConfigVersion) -> ConfigVersion:

@@ -8,7 +8,6 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
 
 from tenant_config.config_versions.models import CREATE, UPDATE
 from tenant_config.config_versions.recorder import record_change, record_deletion
@@ -16,7 +15,7 @@ from tenant_config.configs import queries
 from tenant_config.configs.models import Config
 from tenant_config.integrations.models import Integration
 from tenant_config.integrations.queries import get_integration
-from tenant_config.platform.database import transaction
+from tenant_config.platform.database import LostRace, retried, transaction, violates_foreign_key
 from tenant_config.platform.encryption.masking import MASK, Shown, shown_to
 from tenant_config.platform.errors import Duplicate, SecretUnreadable, ValidationFailed
 from tenant_config.platform.pagination import Page, paginate
@@ -51,8 +50,12 @@ def _own_fields(integration: Integration, data: Mapping[str, Any]) -> dict[str, 
     return {key: data[key] for key in CONFIG_FIELDS}
 
 
-def _apply_value(config: Config, value: str | None, sensitive: bool) -> bool:
-    """Set the value a body sends; tell whether it changed. The mask keeps a stored secret."""
+def _apply_value(config: Config, value: str | None, sensitive: bool, *, may_compare: bool) -> bool:
+    """Set the value a body sends; tell whether it changed. The mask keeps a stored secret.
+
+    A secret is compared only for a caller who may read it: for anyone else an unmoved
+    version would confirm a guess, so every value such a caller sends is a new version.
+    """
     if config.sensitive and not sensitive and value in (None, MASK):
         raise ValidationFailed(
             "A sensitive value becomes plain text only with its new value in the same request.",
@@ -62,7 +65,7 @@ def _apply_value(config: Config, value: str | None, sensitive: bool) -> bool:
         if config.sensitive:
             return False
         value = config.value  # turning a plain value sensitive encrypts it
-    if config.sensitive == sensitive:
+    if config.sensitive == sensitive and (may_compare or not sensitive):
         try:
             if config.reveal() == value:
                 return False
@@ -72,7 +75,10 @@ def _apply_value(config: Config, value: str | None, sensitive: bool) -> bool:
     return True
 
 
-def _duplicate(name: str) -> Duplicate:
+def _refused(error: IntegrityError, name: str) -> Exception:
+    """A foreign key fails when the integration went meanwhile: the next attempt answers 404."""
+    if violates_foreign_key(error):
+        return LostRace()
     return Duplicate(f"The integration has a config named {name!r} already.")
 
 
@@ -94,13 +100,16 @@ def list_configs(
     return page.map(lambda config: shown_to(principal, config))
 
 
+@retried
 def create_config(
     *, principal: Principal, integration_id: uuid.UUID, data: Mapping[str, Any]
 ) -> Shown:
     """Create a config at version 0 and record its CREATE version."""
     try:
         with transaction() as session:
-            integration = get_integration(principal=principal, integration_id=integration_id)
+            integration = get_integration(
+                principal=principal, integration_id=integration_id, lock="share"
+            )
             if data["sensitive"] and data["value"] == MASK:
                 raise ValidationFailed(
                     "A new sensitive value cannot be the mask.",
@@ -111,11 +120,12 @@ def create_config(
                 setattr(config, key, value)
             config.store_value(data["value"], sensitive=data["sensitive"])
             record_change(session, config, CREATE, by=principal.identity)
-    except IntegrityError:
-        raise _duplicate(data["name"]) from None
+    except IntegrityError as error:
+        raise _refused(error, data["name"]) from None
     return shown_to(principal, config)
 
 
+@retried
 def update_config(
     *,
     principal: Principal,
@@ -128,23 +138,30 @@ def update_config(
     try:
         with transaction() as session:
             config = queries.get_config(
-                principal=principal, integration_id=integration_id, config_id=config_id
+                principal=principal,
+                integration_id=integration_id,
+                config_id=config_id,
+                for_write=True,
             )
             expect.check(config.id, config.version)
             fields = _own_fields(config.integration, data)
             changes = {k: v for k, v in fields.items() if getattr(config, k) != v}
-            value_changed = _apply_value(config, data["value"], data["sensitive"])
+            value_changed = _apply_value(
+                config,
+                data["value"],
+                data["sensitive"],
+                may_compare=principal.may_read_sensitive(),
+            )
             for key, value in changes.items():
                 setattr(config, key, value)
             if value_changed or changes:
                 record_change(session, config, UPDATE, by=principal.identity)
-    except StaleDataError:
-        raise expect.failure(config_id, None) from None
-    except IntegrityError:
-        raise _duplicate(data["name"]) from None
+    except IntegrityError as error:
+        raise _refused(error, data["name"]) from None
     return shown_to(principal, config)
 
 
+@retried
 def delete_config(
     *,
     principal: Principal,
@@ -153,12 +170,9 @@ def delete_config(
     expect: Expectation,
 ) -> None:
     """Delete a config, recording its last state as a DELETE version."""
-    try:
-        with transaction() as session:
-            config = queries.get_config(
-                principal=principal, integration_id=integration_id, config_id=config_id
-            )
-            expect.check(config.id, config.version)
-            record_deletion(session, config, by=principal.identity)
-    except StaleDataError:
-        raise expect.failure(config_id, None) from None
+    with transaction() as session:
+        config = queries.get_config(
+            principal=principal, integration_id=integration_id, config_id=config_id, for_write=True
+        )
+        expect.check(config.id, config.version)
+        record_deletion(session, config, by=principal.identity)

@@ -9,14 +9,13 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
 
 from tenant_config.config_versions.recorder import record_deletion
 from tenant_config.configs.models import Config
 from tenant_config.integrations.models import Integration
 from tenant_config.integrations.queries import get_integration
 from tenant_config.platform.clock import utcnow
-from tenant_config.platform.database import transaction
+from tenant_config.platform.database import retried, transaction
 from tenant_config.platform.errors import Duplicate, Forbidden, NotEmpty, ValidationFailed
 from tenant_config.platform.pagination import Page, paginate
 from tenant_config.platform.preconditions import Expectation
@@ -79,6 +78,7 @@ def create_integration(*, principal: Principal, data: Mapping[str, Any]) -> Inte
     return integration
 
 
+@retried
 def update_integration(
     *,
     principal: Principal,
@@ -87,48 +87,47 @@ def update_integration(
     expect: Expectation,
 ) -> Integration:
     """Replace an integration's names; its tenant, client, partner and connector stay fixed."""
-    try:
-        with transaction():
-            integration = get_integration(principal=principal, integration_id=integration_id)
-            expect.check(integration.id, integration.version)
-            moved = {
-                name: ["Cannot change; create a new integration instead."]
-                for key, name in IMMUTABLE.items()
-                if data[key] != getattr(integration, key)
-            }
-            if moved:
-                raise ValidationFailed("Fixed fields differ from the integration.", errors=moved)
-            changes = {
-                k: v for k, v in data.items() if k != "version" and getattr(integration, k) != v
-            }
-            if changes:
-                for key, value in changes.items():
-                    setattr(integration, key, value)
-                integration.stamp(principal.identity)
-    except StaleDataError:
-        raise expect.failure(integration_id, None) from None
+    with transaction():
+        integration = get_integration(
+            principal=principal, integration_id=integration_id, lock="rename"
+        )
+        expect.check(integration.id, integration.version)
+        moved = {
+            name: ["Cannot change; create a new integration instead."]
+            for key, name in IMMUTABLE.items()
+            if data[key] != getattr(integration, key)
+        }
+        if moved:
+            raise ValidationFailed("Fixed fields differ from the integration.", errors=moved)
+        changes = {k: v for k, v in data.items() if k != "version" and getattr(integration, k) != v}
+        if changes:
+            for key, value in changes.items():
+                setattr(integration, key, value)
+            integration.stamp(principal.identity)
     return integration
 
 
+@retried
 def delete_integration(
     *, principal: Principal, integration_id: uuid.UUID, expect: Expectation, cascade: bool
 ) -> None:
     """Delete an integration; with `cascade`, its configs too (each leaves a DELETE version)."""
-    try:
-        with transaction() as session:
-            integration = get_integration(principal=principal, integration_id=integration_id)
-            expect.check(integration.id, integration.version)
-            configs = session.scalars(
-                select(Config).where(Config.integration_id == integration.id).with_for_update()
-            ).all()
-            if configs and not cascade:
-                raise NotEmpty(
-                    f"The integration still has {len(configs)} configs; delete them first "
-                    "or pass cascade=true."
-                )
-            now = utcnow()
-            for config in configs:
-                record_deletion(session, config, by=principal.identity, at=now)
-            session.delete(integration)
-    except StaleDataError:
-        raise expect.failure(integration_id, None) from None
+    with transaction() as session:
+        # Locked before its configs are read: a create under it either committed before (and
+        # is deleted here, with its history row) or waits and then finds no integration.
+        integration = get_integration(
+            principal=principal, integration_id=integration_id, lock="delete"
+        )
+        expect.check(integration.id, integration.version)
+        configs = session.scalars(
+            select(Config).where(Config.integration_id == integration.id).with_for_update(of=Config)
+        ).all()
+        if configs and not cascade:
+            raise NotEmpty(
+                f"The integration still has {len(configs)} configs; delete them first "
+                "or pass cascade=true."
+            )
+        now = utcnow()
+        for config in configs:
+            record_deletion(session, config, by=principal.identity, at=now)
+        session.delete(integration)

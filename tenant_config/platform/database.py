@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
+import functools
+import logging
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, datetime
+from typing import ParamSpec, TypeVar
 
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import DateTime, Engine, String, TypeDecorator, event
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, declared_attr, mapped_column, registry
+from sqlalchemy.orm.exc import StaleDataError
 
 from tenant_config.platform.clock import utcnow
+from tenant_config.platform.errors import ConcurrentChange
 from tenant_config.platform.settings import Settings
+
+log = logging.getLogger(__name__)
 
 _in_transaction: ContextVar[bool] = ContextVar("in_transaction", default=False)
 _write_intent: ContextVar[bool] = ContextVar("write_intent", default=False)
@@ -117,6 +125,8 @@ def configure_engine(engine: Engine) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        # Overwrite deleted and replaced records with zeros, so a sealed plaintext is gone.
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -143,3 +153,74 @@ def transaction() -> Iterator[Session]:
     finally:
         _write_intent.reset(write)
         _in_transaction.reset(outer)
+        scrub = session.info.pop(_SCRUB, False)
+    if scrub:
+        _scrub(session)
+
+
+_SCRUB = "tenant_config.scrub"
+
+
+def scrub_after_commit(session: Session) -> None:
+    """Ask for replaced pages to leave the database files once this transaction commits."""
+    session.info[_SCRUB] = True
+
+
+def _scrub(session: Session) -> None:
+    """Checkpoint SQLite's write-ahead log and empty it: old page images hold replaced values.
+
+    PostgreSQL keeps a replaced row until VACUUM removes it; no dump ever shows it.
+    """
+    if session.get_bind().dialect.name == "sqlite":
+        with session.get_bind().connect() as connection:
+            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+RACE_ATTEMPTS = 5
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+class LostRace(Exception):
+    """A write met a concurrent change that the database detected; running it again answers it."""
+
+
+def is_transient_conflict(error: BaseException) -> bool:
+    """Tell whether the database aborted a transaction for a race (deadlock, serialization)."""
+    # SQLSTATE class 40 (psycopg's TransactionRollback): try the transaction again.
+    return isinstance(error, OperationalError) and str(
+        getattr(error.orig, "sqlstate", None) or ""
+    ).startswith("40")
+
+
+def violates_foreign_key(error: IntegrityError) -> bool:
+    """Tell whether an insert or update named a row that is gone (a foreign key failed)."""
+    orig = error.orig
+    return (
+        getattr(orig, "sqlstate", None) == "23503"
+        or getattr(orig, "sqlite_errorname", None) == "SQLITE_CONSTRAINT_FOREIGNKEY"
+    )
+
+
+def retried(function: Callable[P, R]) -> Callable[P, R]:
+    """Run a write again when it loses a race, so that it answers as if it had come second."""
+
+    @functools.wraps(function)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        if _in_transaction.get():
+            return function(*args, **kwargs)  # the outer transaction decides
+        for _attempt in range(RACE_ATTEMPTS):
+            try:
+                return function(*args, **kwargs)
+            except (LostRace, StaleDataError, OperationalError) as error:
+                if isinstance(error, OperationalError) and not is_transient_conflict(error):
+                    raise
+                log.info("write lost a race, trying again: %s", _cause(error))
+        log.warning("write lost %d races in a row", RACE_ATTEMPTS)
+        raise ConcurrentChange("The resource changed concurrently, again and again; try again.")
+
+    return run
+
+
+def _cause(error: BaseException) -> str:
+    return type(getattr(error, "orig", None) or error).__name__

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from tenant_config.platform.problems import (
     BAD_REQUEST,
+    CONCURRENT_CHANGE,
     DUPLICATE,
     FORBIDDEN,
     INSUFFICIENT_SCOPE,
@@ -50,6 +51,10 @@ class Duplicate(DomainError):
 
 class VersionConflict(DomainError):
     problem = VERSION_CONFLICT
+
+
+class ConcurrentChange(DomainError):
+    problem = CONCURRENT_CHANGE
 
 
 class NotEmpty(DomainError):

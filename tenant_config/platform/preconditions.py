@@ -43,7 +43,10 @@ class Expectation:
     def check(self, resource_id: uuid.UUID, current: int) -> None:
         """Raise unless the resource at version `current` is what the caller expects."""
         if self.if_match is not None and not self.if_match.contains(etag_for(resource_id, current)):
-            raise self.failure(resource_id, current)
+            raise PreconditionFailed(
+                "The resource has changed since the ETag in If-Match was issued.",
+                extensions={"currentVersion": current},
+            )
         if self.version is not None and self.version != current:
             raise VersionConflict(
                 f"The resource is at version {current}, not {self.version}.",
@@ -53,20 +56,6 @@ class Expectation:
             raise PreconditionRequired(
                 "Send If-Match with the resource's ETag, or its `version` in the body."
             )
-
-    def failure(
-        self, resource_id: uuid.UUID, current: int | None
-    ) -> PreconditionFailed | VersionConflict:
-        """Return the error for a change that lost a race (If-Match: 412, body version: 409)."""
-        extensions = {"currentVersion": current} if current is not None else {}
-        if self.if_match is not None:
-            return PreconditionFailed(
-                "The resource has changed since the ETag in If-Match was issued.",
-                extensions=extensions,
-            )
-        return VersionConflict(
-            "The resource has changed since the version you sent.", extensions=extensions
-        )
 
 
 def etag_header(resource) -> dict[str, str]:

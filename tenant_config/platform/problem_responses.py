@@ -10,9 +10,11 @@ from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException
 
 from tenant_config.platform.clock import utcnow
+from tenant_config.platform.database import is_transient_conflict
 from tenant_config.platform.errors import DomainError
 from tenant_config.platform.problems import (
     BAD_REQUEST,
+    CONCURRENT_CHANGE,
     INTERNAL_ERROR,
     INVALID_QUERY,
     PROBLEM_MEDIA_TYPE,
@@ -110,11 +112,17 @@ def handle_domain_error(error: DomainError) -> Response:
 
 
 def handle_unexpected(error: BaseException) -> Response:
-    """Answer 503 when the database is unreachable, else 500, never with details."""
+    """Answer 409 to a race the database aborted, 503 when it is unreachable, else 500."""
     if isinstance(error, HTTPException):
         return handle_http_exception(error)
     if isinstance(error, DomainError):
         return handle_domain_error(error)
+    if is_transient_conflict(error):
+        # A deadlock or serialization failure is a race the caller may retry, not an outage.
+        log.warning("database conflict: %s", type(error.orig).__name__)
+        return problem_response(
+            CONCURRENT_CHANGE, "The resource changed concurrently; read it and try again."
+        )
     if isinstance(error, OperationalError | PoolTimeoutError) or (
         isinstance(error, DBAPIError) and error.connection_invalidated
     ):

@@ -3,28 +3,16 @@
 from __future__ import annotations
 
 import logging
-import subprocess
 import uuid
-from pathlib import Path
 
 from sqlalchemy import Text, select, type_coerce
 
 from tenant_config.configs.models import Config
 from tenant_config.platform.database import db
 from tenant_config.platform.sizes import VALUE_MAX_LENGTH
+from tests.support.dumps import database_bytes
 from tests.support.paths import REPO
 from tests.support.settings import new_key, session_fernet_key
-
-
-def database_bytes(database_url: str) -> bytes:
-    """The raw SQLite file with its WAL, or a pg_dump of the PostgreSQL database."""
-    if database_url.startswith("sqlite"):
-        path = Path(database_url.removeprefix("sqlite:///"))
-        return b"".join(p.read_bytes() for p in (path, Path(f"{path}-wal")) if p.exists())
-    uri = database_url.replace("postgresql+psycopg://", "postgresql://")
-    return subprocess.run(
-        ["pg_dump", "--no-owner", uri], capture_output=True, check=True, timeout=120
-    ).stdout
 
 
 def test_the_plaintext_of_a_sensitive_value_appears_nowhere(
