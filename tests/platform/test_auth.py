@@ -177,3 +177,24 @@ def test_padding_and_whitespace_in_parts(get, make_token):
     assert_invalid_token(get(f"{header}==.{payload}.{signature}"))
     assert_invalid_token(get(f"{header}.{payload} .{signature}"))
     assert_invalid_token(get(f"{header}.{b64(b'{}')}.{signature}"))
+
+
+def _token_of_length(make_token, tenant, length: int) -> str:
+    """A valid token of exactly `length` characters (padded in a claim and in the header)."""
+    for header_pad in range(4):
+        base = make_token(tenants=[tenant], padding="", header={"cty": "x" * header_pad})
+        padding = (length - len(base)) * 3 // 4
+        for extra in range(-3, 4):
+            token = make_token(
+                tenants=[tenant], padding="x" * (padding + extra), header={"cty": "x" * header_pad}
+            )
+            if len(token) == length:
+                return token
+    raise AssertionError(f"no token of {length} characters")
+
+
+def test_tokens_up_to_16_kib_are_read_and_longer_ones_refused(client, make_token, tenant):
+    at_limit = _token_of_length(make_token, tenant, 16 * 1024)
+    over = _token_of_length(make_token, tenant, 16 * 1024 + 1)
+    assert client.get(LIST_URL, headers={"Authorization": f"Bearer {at_limit}"}).status_code == 200
+    assert_invalid_token(client.get(LIST_URL, headers={"Authorization": f"Bearer {over}"}))

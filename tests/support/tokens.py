@@ -6,7 +6,7 @@ import time
 from dataclasses import dataclass, field
 
 from joserfc import jwt
-from joserfc.jwk import RSAKey
+from joserfc.jwk import ECKey, RSAKey
 
 from tenant_config.platform import scopes
 
@@ -25,7 +25,7 @@ SENSITIVE_SCOPES = (*ALL_SCOPES, scopes.CONFIG_READ_SENSITIVE)
 @dataclass
 class SigningKey:
     kid: str
-    key: RSAKey
+    key: RSAKey | ECKey
     public_jwk: dict = field(init=False)
 
     def __post_init__(self):
@@ -69,4 +69,4 @@ class TokenFactory:
         } | claims
         payload = {k: v for k, v in payload.items() if v is not None}
         protected = {"alg": "RS256", "kid": key.kid, "typ": "JWT"} | (header or {})
-        return jwt.encode(protected, payload, key.key)
+        return jwt.encode(protected, payload, key.key, algorithms=[protected["alg"]])

@@ -155,3 +155,18 @@ def test_a_ciphertext_copied_to_another_config_is_refused(
 def bearer(make_token, tenant, *, sensitive=False) -> dict[str, str]:
     scopes = SENSITIVE_SCOPES if sensitive else ALL_SCOPES
     return {"Authorization": f"Bearer {make_token(scopes=scopes, tenants=[tenant])}"}
+
+
+def test_a_new_value_replaces_one_whose_key_is_gone(make_app, make_token, tenant, new_config):
+    created = new_config(value="gone-with-the-key", sensitive=True)
+    client = make_app(fernet_keys=(new_key(),)).test_client()
+    url = f"/tenantintegrations/{created['integration']}/configs/{created['id']}"
+    reader = bearer(make_token, tenant, sensitive=True)
+    assert client.get(url, headers=reader).status_code == 500
+
+    body = {"group": created["group"], "name": created["name"], "sensitive": True}
+    replaced = client.put(url, json=body | {"value": "fresh", "version": 0}, headers=reader)
+
+    assert replaced.status_code == 200, replaced.get_json()
+    assert (replaced.get_json()["value"], replaced.get_json()["version"]) == ("fresh", 1)
+    assert client.get(url, headers=reader).get_json()["value"] == "fresh"

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import threading
 import uuid
+
+import pytest
 
 from tenant_config.platform.encryption.keyring import Keyring
 from tests.support.settings import assert_key_id, new_key
@@ -175,3 +178,47 @@ def test_an_interrupted_rotation_finishes_when_run_again(
     assert "configs: rotated 2" in finished.output
     assert "history: rotated 8" in finished.output
     assert everything(api.on(fresh_app(fernet_keys=(key_b,))), base) == before
+
+
+def test_a_value_written_during_the_rotation_is_counted_and_kept(
+    fresh_app, make_token, tenant, database_url, monkeypatch
+):
+    """A config rewritten by the API between the rotation's read and write is left as written."""
+    if database_url.startswith("sqlite"):
+        pytest.skip("SQLite runs one writer at a time: nothing can be written during a batch")
+    key_a, key_b = new_key(), new_key()
+    token = make_token(scopes=SENSITIVE_SCOPES, tenants=[tenant])
+    base = populate(Tenant(fresh_app(fernet_keys=(key_a,)), token), tenant)
+    app_ba = fresh_app(fernet_keys=(key_b, key_a))
+    api = Tenant(app_ba, token)
+    [secret0] = [
+        c for c in api.request("GET", base).get_json()["content"] if c["name"] == "secret0"
+    ]
+    opened = Keyring.open
+
+    def write_first(self, sealed, owner):
+        if str(owner) == secret0["id"] and not started:
+            started.append(owner)
+            # Another request, on a connection (and thread) of its own, commits a new value.
+            body = {"group": "g", "name": "secret0", "value": "meanwhile", "sensitive": True}
+            body["version"] = 0
+            writer = threading.Thread(
+                target=lambda: writes.append(
+                    api.request("PUT", f"{base}/{secret0['id']}", json=body)
+                )
+            )
+            writer.start()
+            writer.join()
+        return opened(self, sealed, owner)
+
+    started: list = []
+    writes: list = []
+    monkeypatch.setattr(Keyring, "open", write_first)
+    rotated = cli(app_ba, "rotate")
+    monkeypatch.setattr(Keyring, "open", opened)
+
+    assert writes[0].status_code == 200, writes[0].get_json()
+    assert "configs: rotated 3, changed meanwhile 1, unreadable 0" in rotated.output
+    value = api.request("GET", f"{base}/{secret0['id']}").get_json()["value"]
+    assert value == "meanwhile"
+    assert status_rows(cli(app_ba, "status").output)[primary_id(app_ba)][0] == 4
