@@ -167,7 +167,7 @@ def test_oversized_token_is_refused_quickly(get, make_token):
     token = make_token(padding="x" * 300_000)
     started = time.monotonic()
     assert_invalid_token(get(token))
-    assert time.monotonic() - started < 0.5
+    assert time.monotonic() - started < 1.0  # refused by length, not parsed
     header, payload, signature = make_token().split(".")
     assert_invalid_token(get(f"{header}.{payload}.{signature}{'A' * 300_000}"))
 
