@@ -213,8 +213,9 @@ def test_every_printed_url_is_the_bound_address(bind, options, base, dev_app, mo
 
 
 def _environ(instance: Path, **extra: str) -> dict[str, str]:
-    kept = {k: v for k, v in os.environ.items() if not k.startswith("TENANT_CONFIG_")}
-    kept.pop("MAKEFLAGS", None)
+    # As from a shell of one's own: no settings, and no outer make (`make test`) to report to.
+    ours = ("TENANT_CONFIG_", "MAKE", "MFLAGS")
+    kept = {k: v for k, v in os.environ.items() if not k.startswith(ours)}
     return kept | {"TENANT_CONFIG_INSTANCE_PATH": str(instance)} | extra
 
 
