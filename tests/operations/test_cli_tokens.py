@@ -24,7 +24,9 @@ from tenant_config.operations.cli import EXAMPLE_TENANT, duration
 from tenant_config.operations.serving import curl_target
 from tenant_config.platform import scopes
 from tenant_config.platform.settings import Settings
-from tests.servers import REPO, free_port
+from tests.support.needs import unavailable
+from tests.support.paths import REPO
+from tests.support.servers import free_port
 
 HEADLINE = re.compile(
     r"^A development token for (?P<sub>\S+), "
@@ -268,7 +270,7 @@ def expected_claims(command: str) -> dict:
 @pytest.mark.slow
 def test_the_readme_token_commands_work_as_written(tmp_path):
     if not _installed():
-        pytest.skip(".venv is older than pyproject.toml: run `make .venv/.installed` first")
+        unavailable(".venv is older than pyproject.toml: run `make .venv/.installed` first")
     commands = readme_token_commands()
     assert len(commands) >= 8, commands
     assert all(command.startswith("make token") for command in commands), commands
@@ -311,7 +313,7 @@ def readme_run_on_another_port() -> str:
 def test_make_run_prints_the_url_it_serves(tmp_path):
     """`make run` on another port: its printed curl, run as printed, reaches the server."""
     if not _installed():
-        pytest.skip(".venv is older than pyproject.toml: run `make .venv/.installed` first")
+        unavailable(".venv is older than pyproject.toml: run `make .venv/.installed` first")
     port = free_port()
     command = re.sub(r"127\.0\.0\.1:\d+", f"127.0.0.1:{port}", readme_run_on_another_port())
     assert command == f"TENANT_CONFIG_BIND=127.0.0.1:{port} make run"
