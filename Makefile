@@ -1,11 +1,12 @@
 # The two commands: `make run` serves the API, `make test` runs the whole suite.
+# `make token ARGS="--admin"` prints a development token (ARGS: see `make token ARGS=--help`).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 FLASK := $(BIN)/flask --app wsgi
 
-.PHONY: run test lint format openapi dev-setup clean
+.PHONY: run token test lint format openapi dev-setup clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +20,10 @@ dev-setup: $(STAMP)
 run: dev-setup
 	@TENANT_CONFIG_ENV=development $(FLASK) dev-token --print-curl
 	TENANT_CONFIG_ENV=development $(BIN)/gunicorn wsgi:app
+
+# Needs no database, only the development keys the app makes: `TOKEN=$$(make -s token)`.
+token: $(STAMP)
+	@TENANT_CONFIG_ENV=development $(FLASK) dev-token $(ARGS)
 
 test: lint
 	$(BIN)/pytest $(PYTEST_ARGS)

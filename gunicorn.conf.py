@@ -26,7 +26,7 @@ def _cpus() -> int:
         return os.cpu_count() or 1
 
 
-bind = _env("BIND", "127.0.0.1:8080").split(",")
+bind = serving.bind_setting(os.environ).split(",")
 # gthread: a worker per core (the GIL caps a worker at one), threads for the database waits.
 workers = int(_env("WORKERS", str(min(8, max(2, _cpus())))))
 threads = int(_env("THREADS", "4"))

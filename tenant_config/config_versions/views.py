@@ -14,6 +14,11 @@ from tenant_config.config_versions.schemas import (
 from tenant_config.platform.api import Blueprint
 from tenant_config.platform.auth import current_principal, protected
 from tenant_config.platform.encryption.masking import cache_headers
+from tenant_config.platform.preconditions import (
+    PAGE_ETAG_HEADER_DOC,
+    PAGE_NOT_MODIFIED,
+    conditional_page,
+)
 from tenant_config.platform.scopes import VERSION_READ
 
 blp = Blueprint(
@@ -27,8 +32,10 @@ blp = Blueprint(
 @blp.route("")
 class ConfigVersions(MethodView):
     @protected(blp, VERSION_READ)
+    @conditional_page
     @blp.arguments(ConfigVersionListArgsSchema, location="query", error_status_code=400)
-    @blp.response(200, ConfigVersionPageSchema)
+    @blp.response(200, ConfigVersionPageSchema, headers=PAGE_ETAG_HEADER_DOC)
+    @blp.alt_response(304, description=PAGE_NOT_MODIFIED)
     @blp.alt_response(404, response="NOT_FOUND")
     def get(self, args: dict, integration_id: uuid.UUID):
         """List the version rows of an integration's configs."""

@@ -22,7 +22,10 @@ from tenant_config.platform.encryption.masking import cache_headers
 from tenant_config.platform.openapi_docs import CONFIG_CREATED_LINKS
 from tenant_config.platform.preconditions import (
     ETAG_HEADER_DOC,
+    PAGE_ETAG_HEADER_DOC,
+    PAGE_NOT_MODIFIED,
     Expectation,
+    conditional_page,
     etag_header,
     not_modified,
 )
@@ -40,8 +43,10 @@ blp = Blueprint(
 @blp.route("")
 class Configs(MethodView):
     @protected(blp, CONFIG_READ)
+    @conditional_page
     @blp.arguments(ConfigListArgsSchema, location="query", error_status_code=400)
-    @blp.response(200, ConfigPageSchema)
+    @blp.response(200, ConfigPageSchema, headers=PAGE_ETAG_HEADER_DOC)
+    @blp.alt_response(304, description=PAGE_NOT_MODIFIED)
     @blp.alt_response(404, response="NOT_FOUND")
     def get(self, args: dict, integration_id: uuid.UUID):
         """List an integration's configs."""

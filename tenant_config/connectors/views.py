@@ -9,6 +9,11 @@ from tenant_config.connectors import service
 from tenant_config.platform.api import Blueprint
 from tenant_config.platform.auth import current_principal, protected
 from tenant_config.platform.encryption.masking import cache_headers
+from tenant_config.platform.preconditions import (
+    PAGE_ETAG_HEADER_DOC,
+    PAGE_NOT_MODIFIED,
+    conditional_page,
+)
 from tenant_config.platform.scopes import CONFIG_READ
 
 blp = Blueprint(
@@ -22,8 +27,10 @@ blp = Blueprint(
 @blp.route("/partnertenants/<string(maxlength=255):partner_tenant>/configs")
 class PartnerTenantConfigs(MethodView):
     @protected(blp, CONFIG_READ)
+    @conditional_page
     @blp.arguments(ConfigListArgsSchema, location="query", error_status_code=400)
-    @blp.response(200, ConfigPageSchema)
+    @blp.response(200, ConfigPageSchema, headers=PAGE_ETAG_HEADER_DOC)
+    @blp.alt_response(304, description=PAGE_NOT_MODIFIED)
     def get(self, args: dict, connector: str, partner_tenant: str):
         """List the configs a connector keeps for a partner tenant."""
         page = service.lookup_configs(

@@ -21,7 +21,10 @@ from tenant_config.platform.auth import current_principal, protected
 from tenant_config.platform.openapi_docs import INTEGRATION_CREATED_LINKS
 from tenant_config.platform.preconditions import (
     ETAG_HEADER_DOC,
+    PAGE_ETAG_HEADER_DOC,
+    PAGE_NOT_MODIFIED,
     Expectation,
+    conditional_page,
     etag_header,
     not_modified,
 )
@@ -39,8 +42,10 @@ blp = Blueprint(
 @blp.route("")
 class Integrations(MethodView):
     @protected(blp, INTEGRATION_READ)
+    @conditional_page
     @blp.arguments(IntegrationListArgsSchema, location="query", error_status_code=400)
-    @blp.response(200, IntegrationPageSchema)
+    @blp.response(200, IntegrationPageSchema, headers=PAGE_ETAG_HEADER_DOC)
+    @blp.alt_response(304, description=PAGE_NOT_MODIFIED)
     def get(self, args: dict):
         """List the integrations the caller may see."""
         return service.list_integrations(principal=current_principal(), args=args).to_dict()

@@ -1,15 +1,22 @@
-"""The gunicorn worker: graceful stops, and problem documents for gunicorn's own errors."""
+"""The gunicorn worker: graceful stops, problem documents for gunicorn's own errors, the URL."""
 
 from __future__ import annotations
 
 import json
+import shlex
 import uuid
+from collections.abc import Mapping
 from datetime import UTC, datetime
 
 from gunicorn import util
 from gunicorn.workers.gthread import ThreadWorker
 
 from tenant_config.platform.problems import PROBLEM_MEDIA_TYPE, problem_type_for
+
+DEFAULT_BIND = "127.0.0.1:8080"
+GUNICORN_DEFAULT_PORT = 8000
+# A server bound to every interface is reached on this machine through loopback.
+_ANY_ADDRESS = {"": "127.0.0.1", "0.0.0.0": "127.0.0.1", "::": "::1"}  # noqa: S104
 
 
 class Worker(ThreadWorker):
@@ -53,3 +60,27 @@ def write_problem(sock, status_int: int, reason: str, mesg: str) -> None:
 def install() -> None:
     """Make gunicorn write its own error answers as problem documents (gunicorn 27)."""
     util.write_error = write_problem
+
+
+def bind_setting(environ: Mapping[str, str]) -> str:
+    """Return `TENANT_CONFIG_BIND` as gunicorn.conf.py reads it (blank: the default)."""
+    return environ.get("TENANT_CONFIG_BIND", DEFAULT_BIND).strip() or DEFAULT_BIND
+
+
+def curl_target(bind: str) -> tuple[str, str]:
+    """Return the curl options and base URL that reach the first address gunicorn binds."""
+    address = bind.split(",")[0].strip()
+    if address.startswith("unix:"):
+        return f"--unix-socket {shlex.quote(address.removeprefix('unix:'))} ", "http://localhost"
+    address = address.removeprefix("tcp://")
+    if address.startswith("["):
+        host, _, port = address[1:].partition("]")
+        port = port.removeprefix(":")
+    elif address.count(":") == 1:
+        host, _, port = address.partition(":")
+    else:
+        host, port = address, ""
+    host = _ANY_ADDRESS.get(host, host)
+    if ":" in host:
+        host = f"[{host}]"
+    return "", f"http://{host}:{port or GUNICORN_DEFAULT_PORT}"

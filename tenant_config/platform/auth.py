@@ -10,7 +10,7 @@ from authlib.integrations.flask_oauth2 import ResourceProtector
 from authlib.oauth2 import OAuth2Error
 from authlib.oauth2.rfc6749 import MissingAuthorizationError, UnsupportedTokenTypeError
 from authlib.oauth2.rfc6750 import BearerTokenValidator, InvalidTokenError
-from flask import Flask, current_app, g, request
+from flask import Flask, Response, after_this_request, current_app, g, request
 from flask_smorest import Blueprint
 from joserfc import jws, jwt
 from joserfc.jwt import JWTClaimsRegistry
@@ -143,12 +143,19 @@ def current_principal() -> Principal:
     return g.principal
 
 
+def _vary_on_authorization(response: Response) -> Response:
+    # The token decides what an answer holds (rows, masking), so no cache may reuse it for another.
+    response.vary.add("Authorization")
+    return response
+
+
 def protected(blp: Blueprint, scope: str) -> Callable:
     """Require a bearer token with `scope` before the view runs, and document it."""
 
     def decorator(func: Callable) -> Callable:
         @functools.wraps(func)
         def wrapper(*args, **kwargs):
+            after_this_request(_vary_on_authorization)
             try:
                 authenticate(scope)
             finally:

@@ -1,12 +1,17 @@
-"""Optimistic locking: strong ETags from (id, version) and the expectation a change carries."""
+"""Optimistic locking: strong ETags from (id, version) and the expectation a change carries.
+
+Lists carry a strong ETag of the answer itself, so that If-None-Match can answer 304.
+"""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from flask import current_app, request
+from flask import Response, current_app, request
 from werkzeug.datastructures import ETags
 
 from tenant_config.platform.errors import PreconditionFailed, PreconditionRequired, VersionConflict
@@ -66,3 +71,42 @@ def etag_header(resource) -> dict[str, str]:
 ETAG_HEADER_DOC = {
     "ETag": {"description": "Strong ETag of this version.", "schema": {"type": "string"}}
 }
+PAGE_ETAG_HEADER_DOC = {
+    "ETag": {
+        "description": "Strong ETag of this answer: it changes whenever the answer would.",
+        "schema": {"type": "string"},
+    }
+}
+PAGE_NOT_MODIFIED = "Not Modified: If-None-Match names the ETag this answer would carry."
+# A 304 repeats the headers a 200 would carry about caching (RFC 9110, 15.4.5).
+_KEPT_BY_304 = ("ETag", "Cache-Control", "Vary", "Expires", "Content-Location")
+
+
+def answer_etag(response: Response) -> str:
+    """Return the strong ETag (unquoted) of an answer: a hash of its body as sent.
+
+    Its Cache-Control is hashed too: a revealed answer (`no-store`) and a masked one are
+    different representations, and never share an ETag even where their bytes agree.
+    """
+    digest = hashlib.sha256(response.headers.get("Cache-Control", "").encode())
+    digest.update(b"\n")
+    digest.update(response.get_data())
+    return digest.hexdigest()
+
+
+def conditional_page(view: Callable) -> Callable:
+    """Give a list view's 200 answer its ETag, and answer 304 when If-None-Match names it."""
+
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs) -> Response:
+        response = view(*args, **kwargs)
+        if response.status_code != 200:
+            return response
+        tag = answer_etag(response)
+        response.set_etag(tag)
+        if not request.if_none_match.contains_weak(tag):
+            return response
+        kept = {name: response.headers[name] for name in _KEPT_BY_304 if name in response.headers}
+        return Response(status=304, headers=kept)
+
+    return wrapper
