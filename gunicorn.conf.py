@@ -2,10 +2,19 @@
 
 import os
 import shutil
+import sys
 import tempfile
 from pathlib import Path
 
 from tenant_config.operations import serving
+from tenant_config.platform.settings import ConfigurationError, Settings
+
+try:
+    # Here, in the master: a worker that failed on its settings would only be started again.
+    Settings.from_env()
+except ConfigurationError as error:
+    sys.stderr.write(f"tenant-config: configuration error: {error}\n")
+    raise SystemExit(1) from None
 
 # prometheus_client reads PROMETHEUS_MULTIPROC_DIR when imported, so it is set before the fork.
 _own_metrics_dir = not os.environ.get("PROMETHEUS_MULTIPROC_DIR")
