@@ -72,11 +72,10 @@ def refusal_reason(error: BaseException) -> str:
     return f"malformed token ({type(error).__name__})"
 
 
-def _refuse(error: BaseException) -> InvalidTokenError:
-    # WARNING: an operator must see a misconfigured issuer or audience; the token stays out.
+def log_refusal(error: BaseException) -> None:
+    """Log a refused token's reason at WARNING: an operator must see a wrong issuer or audience."""
     reason = refusal_reason(error)
     log.warning("access token refused: %s", reason, extra={"reason": reason})
-    return InvalidTokenError(realm=REALM)
 
 
 class JWTValidator(BearerTokenValidator):
@@ -96,7 +95,8 @@ class JWTValidator(BearerTokenValidator):
     def authenticate_token(self, token_string: str) -> Principal:
         """Return the principal of a valid token; raise InvalidTokenError for any fault."""
         if len(token_string) > MAX_TOKEN_LENGTH:
-            raise _refuse(Refused(f"larger than {MAX_TOKEN_LENGTH} characters"))
+            log_refusal(Refused(f"larger than {MAX_TOKEN_LENGTH} characters"))
+            raise InvalidTokenError(realm=REALM)
         try:
             header = jws.extract_compact(token_string.encode("ascii")).headers()
             if "crit" in header:
@@ -114,12 +114,13 @@ class JWTValidator(BearerTokenValidator):
                 raise Refused("not valid yet (iat in the future)")
             return principal_from_claims(token.claims, self.settings.claim_names)
         except InvalidToken as exc:
-            _refuse(exc)
+            log_refusal(exc)
             raise
         except DomainError:
             raise
         except Exception as exc:  # joserfc raises JoseError, ValueError, KeyError, TypeError...
-            raise _refuse(exc) from exc
+            log_refusal(exc)
+            raise InvalidTokenError(realm=REALM) from exc
 
     def validate_token(self, token: Principal, scopes, request) -> None:
         """Require every scope in `scopes`."""

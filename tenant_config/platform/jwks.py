@@ -124,12 +124,11 @@ class KeySetCache:
             keys = parse_jwks(self._fetch())
         except Exception as exc:
             log.warning("could not load the JWKS: %s", type(exc).__name__)
-            return
-        finally:
-            self._attempts += 1
-        self._keys = keys
-        self._kids = frozenset(k.kid for k in keys.keys if k.kid)
-        self._loaded_at = self._attempted_at
+        else:
+            self._keys = keys
+            self._kids = frozenset(k.kid for k in keys.keys if k.kid)
+            self._loaded_at = self._attempted_at
+        self._attempts += 1
 
     def _refresh_once(self, *, wait: bool) -> None:
         """Refresh unless the cooldown forbids it or an attempt ended while this caller waited."""
