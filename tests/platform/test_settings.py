@@ -8,12 +8,16 @@ import subprocess
 import sys
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import psycopg
 import pytest
 from sqlalchemy import create_engine, inspect, make_url, text
 
+from tenant_config.configs.models import Config
+from tenant_config.integrations.models import Integration
+from tenant_config.platform.settings import ConfigurationError, Settings
 from tests.conftest import POSTGRES_URL, session_fernet_key
 from tests.servers import GUNICORN, free_port
 
@@ -159,3 +163,88 @@ def test_db_upgrade_with_fernet_keys_and_no_identity_settings(empty_database, tm
     result = run([str(FLASK), "--app", "wsgi", "db", "current"], env)
     assert result.returncode == 0, result.stderr
     assert "6af70a967593 (head)" in result.stdout
+
+
+def test_the_encryption_migration_names_the_fernet_keys_when_it_has_values_to_encrypt(
+    empty_database, tmp_path
+):
+    env = {
+        "TENANT_CONFIG_DATABASE_URL": empty_database,
+        "TENANT_CONFIG_INSTANCE_PATH": str(tmp_path),
+    }
+    flask_db = [str(FLASK), "--app", "wsgi", "db"]
+    assert run([*flask_db, "upgrade", "703a2ddefc5c"], env).returncode == 0
+    now, integration_id = datetime.now(UTC), uuid.uuid4()
+    audit = {
+        "version": 0,
+        "created_at": now,
+        "updated_at": now,
+        "created_by": "m",
+        "updated_by": "m",
+    }
+    engine = create_engine(empty_database)
+    try:
+        with engine.begin() as connection:  # the tables as that revision has them: no `secret`
+            connection.execute(
+                Integration.__table__.insert(),
+                {
+                    "id": integration_id,
+                    "name": "i",
+                    "client": "c",
+                    "tenant": "t",
+                    "partner_tenant": "p",
+                    "connector": "SAPTAX_OSERIES",
+                    **audit,
+                },
+            )
+            connection.execute(
+                Config.__table__.insert(),
+                {
+                    "id": uuid.uuid4(),
+                    "integration_id": integration_id,
+                    "group_name": "g",
+                    "name": "n",
+                    "value": "legacy-plain",
+                    "sensitive": True,
+                    **audit,
+                },
+            )
+    finally:
+        engine.dispose()
+    refused = run([*flask_db, "upgrade"], env)
+    assert refused.returncode == 1
+    assert "TENANT_CONFIG_FERNET_KEYS is required: this migration encrypts" in refused.stderr
+    assert "6af70a967593 (head)" not in run([*flask_db, "current"], env).stdout
+    keyed = env | {"TENANT_CONFIG_FERNET_KEYS": session_fernet_key()}
+    assert run([*flask_db, "upgrade"], keyed).returncode == 0
+    assert "6af70a967593 (head)" in run([*flask_db, "current"], keyed).stdout
+
+
+def test_claim_settings_are_read_and_each_bad_one_named(jwks_file):
+    env = {
+        "TENANT_CONFIG_JWKS_FILE": str(jwks_file),
+        "TENANT_CONFIG_JWT_ISSUER": "https://idp.example",
+        "TENANT_CONFIG_JWT_AUDIENCE": "tenant-config",
+        "TENANT_CONFIG_FERNET_KEYS": session_fernet_key(),
+        "TENANT_CONFIG_JWT_SCOPE_CLAIMS": " scp , resource_access.api.example.com.roles ,",
+        "TENANT_CONFIG_JWT_TENANTS_CLAIM": "https://tenant-config.example.com/tenants",
+    }
+    settings = Settings.from_env(env)
+    assert settings.claim_names.scopes == ("scp", "resource_access.api.example.com.roles")
+    assert settings.claim_names.tenants == "https://tenant-config.example.com/tenants"
+    assert (settings.jwt_clients_claim, settings.jwt_partner_tenants_claim) == (
+        "clients",
+        "partner_tenants",
+    )
+    bad = {
+        "TENANT_CONFIG_JWT_SCOPE_CLAIMS": "scp,two words",
+        "TENANT_CONFIG_JWT_CLIENTS_CLAIM": "a\tb",
+    }
+    with pytest.raises(ConfigurationError) as raised:
+        Settings.from_env(env | bad | {"TENANT_CONFIG_JWT_PARTNER_TENANTS_CLAIM": "p" * 256})
+    named = [problem.split(" ")[0] for problem in raised.value.problems]
+    assert named == [
+        "TENANT_CONFIG_JWT_SCOPE_CLAIMS",
+        "TENANT_CONFIG_JWT_CLIENTS_CLAIM",
+        "TENANT_CONFIG_JWT_PARTNER_TENANTS_CLAIM",
+    ]
