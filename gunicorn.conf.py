@@ -2,10 +2,12 @@
 
 import os
 import shutil
+import sys
 import tempfile
 from pathlib import Path
 
 from tenant_config.operations import serving
+from tenant_config.platform.settings import ConfigurationError, Settings
 
 # prometheus_client reads PROMETHEUS_MULTIPROC_DIR when imported, so it is set before the fork.
 _own_metrics_dir = not os.environ.get("PROMETHEUS_MULTIPROC_DIR")
@@ -73,7 +75,14 @@ logconfig_dict = {
 
 
 def on_starting(server) -> None:
-    """Drop the samples a previous run left behind."""
+    """Stop on bad settings before any worker starts; drop the samples a previous run left."""
+    try:
+        # In the master: a worker that failed on its settings would only be started again.
+        Settings.from_env()
+    except ConfigurationError as error:
+        on_exit(server)
+        sys.stderr.write(f"tenant-config: configuration error: {error}\n")
+        raise SystemExit(1) from None
     directory = Path(os.environ["PROMETHEUS_MULTIPROC_DIR"])
     for kind in ("counter", "gauge_*", "histogram", "summary"):
         for stale in directory.glob(f"{kind}_*.db"):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import logging
 import time
 from collections.abc import Callable
 
@@ -13,6 +14,14 @@ from authlib.oauth2.rfc6750 import BearerTokenValidator, InvalidTokenError
 from flask import Flask, Response, after_this_request, current_app, g, request
 from flask_smorest import Blueprint
 from joserfc import jws, jwt
+from joserfc.errors import (
+    BadSignatureError,
+    ClaimError,
+    ExpiredTokenError,
+    MissingAlgorithmError,
+    MissingClaimError,
+    UnsupportedAlgorithmError,
+)
 from joserfc.jwt import JWTClaimsRegistry
 
 from tenant_config.platform.claims import MalformedClaim, principal_from_claims
@@ -27,12 +36,46 @@ MAX_TOKEN_LENGTH = 16 * 1024
 # RFC 7515 4.1.9: "application/" may be left out of a media type in `typ`.
 ACCEPTED_TYPES = {"jwt", "application/jwt", "at+jwt", "application/at+jwt"}
 AFTER_AUTHENTICATION = "tenant_config.after_authentication"
+log = logging.getLogger(__name__)
 
 
 class InvalidRequest(DomainError):
     """RFC 6750's invalid_request: the token came in more than one way."""
 
     problem = BAD_REQUEST
+
+
+class Refused(ValueError):
+    """A token fails a check of this module; the reason names the check, never a value."""
+
+
+def refusal_reason(error: BaseException) -> str:
+    """Say why a token was refused, naming a claim where one is at fault but never its value."""
+    if isinstance(error, Refused):
+        return str(error)
+    if isinstance(error, MalformedClaim):
+        return f"malformed claim {error.args[0]!r}"
+    if isinstance(error, InvalidToken):
+        return "unknown signing key (kid not in the JWKS)"
+    if isinstance(error, ExpiredTokenError):
+        return "expired"
+    if isinstance(error, ClaimError):
+        names = {"iss": "issuer (iss)", "aud": "audience (aud)"}
+        if error.claim in {"nbf", "iat"}:
+            return f"not valid yet ({error.claim} in the future)"
+        missing = isinstance(error, MissingClaimError)
+        return f"{'missing' if missing else 'wrong'} {names.get(error.claim, repr(error.claim))}"
+    if isinstance(error, BadSignatureError):
+        return "bad signature"
+    if isinstance(error, UnsupportedAlgorithmError | MissingAlgorithmError):
+        return "algorithm not allowed"
+    return f"malformed token ({type(error).__name__})"
+
+
+def log_refusal(error: BaseException) -> None:
+    """Log a refused token's reason at WARNING: an operator must see a wrong issuer or audience."""
+    reason = refusal_reason(error)
+    log.warning("access token refused: %s", reason, extra={"reason": reason})
 
 
 class JWTValidator(BearerTokenValidator):
@@ -52,26 +95,31 @@ class JWTValidator(BearerTokenValidator):
     def authenticate_token(self, token_string: str) -> Principal:
         """Return the principal of a valid token; raise InvalidTokenError for any fault."""
         if len(token_string) > MAX_TOKEN_LENGTH:
+            log_refusal(Refused(f"larger than {MAX_TOKEN_LENGTH} characters"))
             raise InvalidTokenError(realm=REALM)
         try:
             header = jws.extract_compact(token_string.encode("ascii")).headers()
             if "crit" in header:
                 # No extension is understood here, and joserfc lets an empty list through.
-                raise MalformedClaim("crit")
+                raise Refused("a crit header (no extension is supported)")
             typ = header.get("typ")
             if typ is not None and (not isinstance(typ, str) or typ.lower() not in ACCEPTED_TYPES):
-                raise MalformedClaim("typ")
+                raise Refused("header typ is not a JWT type")
             kid = header.get("kid")
             keyset = self.keys.get(kid if isinstance(kid, str) else None)
             token = jwt.decode(token_string, keyset, algorithms=list(self.settings.jwt_algorithms))
             self.claims.validate(token.claims)
             iat = token.claims.get("iat")
             if iat is not None and iat > time.time() + self.settings.jwt_leeway_seconds:
-                raise MalformedClaim("iat")
-            return principal_from_claims(token.claims)
+                raise Refused("not valid yet (iat in the future)")
+            return principal_from_claims(token.claims, self.settings.claim_names)
+        except InvalidToken as exc:
+            log_refusal(exc)
+            raise
         except DomainError:
             raise
         except Exception as exc:  # joserfc raises JoseError, ValueError, KeyError, TypeError...
+            log_refusal(exc)
             raise InvalidTokenError(realm=REALM) from exc
 
     def validate_token(self, token: Principal, scopes, request) -> None:

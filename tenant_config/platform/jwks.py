@@ -69,6 +69,8 @@ def parse_jwks(raw: bytes) -> KeySet:
 class KeySetCache:
     """Cache the key set; refresh it when stale, or on an unknown `kid` at most once per cooldown.
 
+    A caller that cannot be served from the cache (no keys yet, or an unknown `kid`) waits for
+    the load in flight instead of failing beside it; one load serves every caller waiting for it.
     A failed refresh keeps the keys already loaded, so an IdP hiccup does not lock callers out.
     """
 
@@ -81,6 +83,7 @@ class KeySetCache:
         self._kids: frozenset[str] = frozenset()
         self._loaded_at = 0.0
         self._attempted_at = float("-inf")
+        self._attempts = 0  # finished attempts: a waiter skips its own when one ended meanwhile
         self._lock = threading.Lock()
 
     def _fetch(self) -> bytes:
@@ -121,20 +124,30 @@ class KeySetCache:
             keys = parse_jwks(self._fetch())
         except Exception as exc:
             log.warning("could not load the JWKS: %s", type(exc).__name__)
-            return
-        self._keys = keys
-        self._kids = frozenset(k.kid for k in keys.keys if k.kid)
-        self._loaded_at = self._attempted_at
+        else:
+            self._keys = keys
+            self._kids = frozenset(k.kid for k in keys.keys if k.kid)
+            self._loaded_at = self._attempted_at
+        self._attempts += 1
+
+    def _refresh_once(self, *, wait: bool) -> None:
+        """Refresh unless the cooldown forbids it or an attempt ended while this caller waited."""
+        seen = self._attempts
+        if not self._lock.acquire(blocking=wait):
+            return  # a refresh is in flight and this caller can do with the keys it has
+        try:
+            if self._attempts == seen and _now() - self._attempted_at >= self.cooldown:
+                self._refresh()
+        finally:
+            self._lock.release()
 
     def get(self, kid: str | None) -> KeySet:
         """Return the key set that should hold `kid`, refreshing it when that is worth a try."""
-        now = _now()
-        stale = self._keys is None or now - self._loaded_at > self.ttl
-        unknown = kid is not None and kid not in self._kids
-        if (stale or unknown) and now - self._attempted_at >= self.cooldown:
-            with self._lock:
-                if self._attempted_at < now:
-                    self._refresh()
+        unknown = self._keys is None or (kid is not None and kid not in self._kids)
+        if unknown:
+            self._refresh_once(wait=True)
+        elif _now() - self._loaded_at > self.ttl:
+            self._refresh_once(wait=False)
         if self._keys is None:
             raise KeysUnavailable(
                 "The identity provider's signing keys are not available. Please try again later.",

@@ -9,7 +9,7 @@ from sqlalchemy import String, Text, TypeDecorator
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tenant_config.platform.encryption.keyring import Keyring, Sealed, Secret
-from tenant_config.platform.settings import Settings
+from tenant_config.platform.settings import ConfigurationError, Settings
 from tenant_config.platform.sizes import VALUE_MAX_LENGTH
 
 KEYRING = "tenant_config.keyring"
@@ -20,12 +20,18 @@ def init_encryption(app: Flask, settings: Settings) -> None:
     keys = settings.fernet_keys
     if not keys and settings.development:
         keys = (settings.dev_fernet_key_path.read_text().strip(),)
-    app.extensions[KEYRING] = Keyring(keys)
+    if keys:  # a migration may run without keys until it has a value to encrypt
+        app.extensions[KEYRING] = Keyring(keys)
 
 
 def keyring() -> Keyring:
     """Return the keyring of the current app."""
-    return current_app.extensions[KEYRING]
+    ring = current_app.extensions.get(KEYRING)
+    if ring is None:
+        raise ConfigurationError(
+            "TENANT_CONFIG_FERNET_KEYS is required: this migration encrypts stored sensitive values"
+        )
+    return ring
 
 
 class EncryptedText(TypeDecorator):
