@@ -1,4 +1,4 @@
-"""Shared fixtures: a migrated database per backend, apps on it, and real signed tokens.
+"""Shared fixtures: a migrated database per backend, apps on it, real signed tokens, servers.
 
 Helpers that are not fixtures live in tests/support/ and are imported the ordinary way.
 """
@@ -20,8 +20,11 @@ from werkzeug.serving import make_server
 
 from tenant_config.app import create_app
 from tenant_config.platform.database import db
+from tenant_config.platform.settings import Settings
 from tests.support.bodies import config_body, integration_body
+from tests.support.needs import unavailable
 from tests.support.races import PG_ROUNDS, SQLITE_ROUNDS, Api
+from tests.support.servers import Gunicorn, PrivatePostgres, server_env
 from tests.support.settings import (
     BACKENDS,
     POSTGRES_URL,
@@ -229,3 +232,37 @@ def api(race_server, headers, tenant) -> Iterator[Api]:
     api = Api(race_server, headers, tenant)
     yield api
     api.pool.shutdown()
+
+
+@pytest.fixture(scope="session")
+def private_pg(jwks_file, tmp_path_factory):
+    """A migrated PostgreSQL of the tests' own, which they may stop and start."""
+    if reason := PrivatePostgres.missing():
+        unavailable(reason)
+    server = PrivatePostgres()
+    try:
+        server.init()
+        env = server_env(server.url, jwks_file, tmp_path_factory.mktemp("pg"))
+        app = create_app(Settings.from_env(env))
+        with app.app_context():
+            upgrade()
+            db.engine.dispose()
+        yield server
+    finally:
+        server.cleanup()
+
+
+@pytest.fixture
+def serve(private_pg, jwks_file, tmp_path):
+    """Start gunicorn on the private database with TENANT_CONFIG_* `settings`."""
+    servers: list[Gunicorn] = []
+
+    def start(env: dict[str, str] | None = None, **settings) -> Gunicorn:
+        env = server_env(private_pg.url, jwks_file, tmp_path, **settings) | (env or {})
+        server = Gunicorn(env, tmp_path)
+        servers.append(server)
+        return server.start()
+
+    yield start
+    for server in servers:
+        server.stop()

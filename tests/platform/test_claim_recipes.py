@@ -10,9 +10,9 @@ import uuid
 import pytest
 
 from tenant_config.platform import scopes
-from tests.authcheck import assert_problem, bearer
-from tests.forge import sign_rs256
-from tests.tokens import ALL_SCOPES, AUDIENCE, ISSUER
+from tests.support.forge import sign_rs256
+from tests.support.problems import assert_problem, bearer
+from tests.support.tokens import ALL_SCOPES, AUDIENCE, ISSUER
 
 NS = "https://tenant-config.example.com/"
 KEYCLOAK = {

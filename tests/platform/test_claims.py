@@ -13,9 +13,9 @@ from tenant_config.integrations.models import Integration
 from tenant_config.platform import scopes
 from tenant_config.platform.claims import ClaimNames, MalformedClaim, claim, principal_from_claims
 from tenant_config.platform.database import db
-from tests.authcheck import LIST_URL, assert_invalid_token, bearer
-from tests.forge import sign_rs256
-from tests.tokens import ALL_SCOPES, AUDIENCE, ISSUER
+from tests.support.forge import sign_rs256
+from tests.support.problems import LIST_URL, assert_invalid_token, bearer
+from tests.support.tokens import ALL_SCOPES, AUDIENCE, ISSUER
 
 READ = scopes.INTEGRATION_READ
 CONFIG_READ = scopes.CONFIG_READ

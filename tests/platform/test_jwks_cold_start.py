@@ -11,10 +11,10 @@ import requests
 
 from tenant_config.platform import jwks
 from tenant_config.platform.database import db
-from tests.authcheck import LIST_URL, assert_problem, bearer
-from tests.forge import FakeIdP
-from tests.ops_fixtures import TIMEOUT, needs_postgres
-from tests.tokens import TokenFactory, generate_key
+from tests.support.forge import FakeIdP
+from tests.support.problems import LIST_URL, assert_problem, bearer
+from tests.support.servers import TIMEOUT
+from tests.support.tokens import TokenFactory, generate_key
 
 THREADS = 16
 
@@ -98,7 +98,6 @@ def test_a_failed_first_load_answers_every_waiter_503_after_one_attempt(
 
 
 @pytest.mark.slow
-@needs_postgres
 def test_gunicorn_workers_recycled_by_max_requests_never_answer_503(serve, slow_idp, k1):
     slow_idp.hang_seconds = 0.3
     server = serve(

@@ -18,8 +18,8 @@ from sqlalchemy import create_engine, inspect, make_url, text
 from tenant_config.configs.models import Config
 from tenant_config.integrations.models import Integration
 from tenant_config.platform.settings import ConfigurationError, Settings
-from tests.conftest import POSTGRES_URL, session_fernet_key
-from tests.servers import GUNICORN, free_port
+from tests.support.servers import GUNICORN, free_port
+from tests.support.settings import POSTGRES_URL, session_fernet_key
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 FLASK = Path(sys.executable).parent / "flask"

@@ -10,10 +10,10 @@ import pytest
 from flask import Flask
 
 from tenant_config.app import create_app
-from tests.authcheck import LIST_URL, assert_invalid_token, bearer
-from tests.conftest import make_settings
-from tests.forge import b64, claims, sign_hs256, sign_rs256
-from tests.tokens import TokenFactory, generate_key
+from tests.support.forge import b64, claims, sign_hs256, sign_rs256
+from tests.support.problems import LIST_URL, assert_invalid_token, bearer
+from tests.support.settings import make_settings
+from tests.support.tokens import TokenFactory, generate_key
 
 CANARY = "CANARY-CLAIM-VALUE-7f3a"
 AUTH_LOGGER = "tenant_config.platform.auth"
