@@ -20,7 +20,7 @@ from tests.forge import sign_rs256
 from tests.isolation import integration_body, make_tenant
 from tests.tokens import ALL_SCOPES
 
-PUBLIC = re.compile(r"^/(openapi\.json|docs|docs/assets/.*|health/.*|metrics)$")
+PUBLIC = re.compile(r"^/(openapi\.json|docs/?|docs/assets/.*|health/.*|metrics)$")
 
 
 @pytest.fixture

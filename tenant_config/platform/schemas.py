@@ -7,6 +7,8 @@ from datetime import UTC
 from marshmallow import Schema, ValidationError, fields, post_load
 from marshmallow import validate as _validate
 
+NO_NUL_PATTERN = r"^[^\u0000]*$"  # the OpenAPI's word for Text's NUL check
+
 
 class Text(fields.String):
     """A string the database can store: bounded length, no NUL, valid UTF-8."""
@@ -16,6 +18,7 @@ class Text(fields.String):
         validators += [validate] if validate else []
         super().__init__(validate=validators, **kwargs)
         self.metadata.setdefault("maxLength", max_length)
+        self.metadata.setdefault("pattern", NO_NUL_PATTERN)
 
     def _deserialize(self, value, attr, data, **kwargs):
         text = super()._deserialize(value, attr, data, **kwargs)

@@ -1,0 +1,309 @@
+"""Odd input is a 4xx problem that never reaches the database: NUL and bytes that are not
+UTF-8 in every path segment and query parameter of every route, NUL and lone surrogates in
+every body field, numbers Python cannot convert, `//` in a path, unknown query parameters."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import uuid
+from collections.abc import Iterator
+from urllib.parse import quote_from_bytes
+
+import pytest
+from flask import Flask
+from sqlalchemy import event
+
+from tenant_config.configs.schemas import ConfigWriteSchema
+from tenant_config.integrations.schemas import IntegrationWriteSchema
+from tenant_config.platform.api import Blueprint as ApiBlueprint
+from tenant_config.platform.api import query_parameters
+from tenant_config.platform.database import db
+
+# As a server hands them over: NUL, and a lone surrogate in UTF-8 form (not valid UTF-8).
+ODD_BYTES = {"nul": b"\x00", "surrogate": b"\xed\xa0\x80"}
+ODD_TEXT = {"nul": "\x00", "surrogate": "\ud800"}
+DROPPED = {"id", "createdAt", "updatedAt", "createdBy", "updatedBy"}  # ignored, never stored
+
+
+@contextlib.contextmanager
+def sql_statements(app: Flask) -> Iterator[list]:
+    """Collect (statement, parameters) of everything sent to the database meanwhile."""
+    seen: list = []
+
+    def record(_conn, _cursor, statement, parameters, _context, _many) -> None:
+        seen.append((statement, parameters))
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+def is_api(app: Flask, endpoint: str) -> bool:
+    blueprint = app.blueprints.get(endpoint.partition(".")[0])
+    return isinstance(blueprint, ApiBlueprint)
+
+
+def filled_segments(rule, values: dict[str, str]) -> list[str]:
+    """The rule's path segments with each variable replaced by a valid value."""
+    segments = []
+    for segment in rule.rule.split("/"):
+        if segment.startswith("<"):
+            segment = values[segment[1:-1].rpartition(":")[2]]
+        segments.append(segment)
+    return segments
+
+
+def body_for(endpoint: str, method: str, world: dict) -> dict | None:
+    """A valid body for the write operations, so that nothing but the odd part is wrong."""
+    if method not in ("POST", "PUT"):
+        return None
+    if endpoint.startswith("integrations."):
+        return {k: world["integration"][k] for k in ("name", "client", "tenant", "connector")} | {
+            "partnerTenant": world["integration"]["partnerTenant"],
+            "version": 0,
+        }
+    return {"group": "g", "name": f"n{uuid.uuid4().hex[:8]}", "value": "v", "version": 0}
+
+
+@pytest.fixture
+def world(integration, new_config) -> dict:
+    config = new_config()
+    return {
+        "integration": integration,
+        "values": {
+            "integration_id": integration["id"],
+            "config_id": config["id"],
+            "connector": integration["connector"],
+            "partner_tenant": integration["partnerTenant"],
+            "filename": "swagger-ui.css",
+        },
+    }
+
+
+def odd_requests(app: Flask, world: dict, odd: bytes) -> Iterator[tuple[str, str, str, str]]:
+    """(method, PATH_INFO, QUERY_STRING, endpoint): the odd bytes in one segment or parameter."""
+    for rule in app.url_map.iter_rules():
+        segments = filled_segments(rule, world["values"])
+        view_class = getattr(app.view_functions[rule.endpoint], "view_class", None)
+        for method in sorted(rule.methods):
+            for i, segment in enumerate(segments):
+                if i == 0 or (not segment and i == len(segments) - 1):
+                    continue
+                variant = [*segments]
+                variant[i] = segment + odd.decode("latin-1")
+                yield method, "/".join(variant), "", rule.endpoint
+            path = "/".join(segments)
+            for name in sorted(query_parameters(view_class, method) | {"nme"}):
+                yield method, path, f"{name}=x{quote_from_bytes(odd)}", rule.endpoint
+                yield method, path, f"{name}{quote_from_bytes(odd)}=x", rule.endpoint
+
+
+@pytest.mark.parametrize("kind", sorted(ODD_BYTES))
+def test_odd_bytes_in_every_path_segment_and_query_parameter_are_400(
+    app, client, headers, world, kind
+):
+    cases = list(odd_requests(app, world, ODD_BYTES[kind]))
+    assert len({case[3] for case in cases}) == len(list(app.url_map.iter_rules()))
+    failures = []
+    for method, path, query, endpoint in cases:
+        body = body_for(endpoint, method, world)
+        with sql_statements(app) as statements:
+            response = client.open(
+                method=method,
+                headers=headers,
+                query_string=query,
+                json=body,
+                environ_overrides={"PATH_INFO": path},
+            )
+        problem = response.get_json(silent=True) or {}
+        if not (
+            400 <= response.status_code < 500
+            and response.mimetype == "application/problem+json"
+            and (method == "HEAD" or problem.get("status") == response.status_code)
+            and not statements
+        ):
+            failures.append((method, path, query, response.status_code, len(statements)))
+    assert not failures, f"{len(failures)} of {len(cases)} odd requests: {failures[:10]}"
+
+
+def odd_bodies(world: dict, kind: str) -> Iterator[tuple[str, str, dict, str]]:
+    """(method, url, body, field): each field of each write body holding the odd text."""
+    integration = world["integration"]
+    item = f"/tenantintegrations/{integration['id']}"
+    config = f"{item}/configs/{world['values']['config_id']}"
+    valid_integration = body_for("integrations.", "PUT", world)
+    valid_config = body_for("configs.", "PUT", world)
+    operations = [
+        ("POST", "/tenantintegrations", valid_integration, IntegrationWriteSchema),
+        ("PUT", item, valid_integration, IntegrationWriteSchema),
+        ("POST", f"{item}/configs", valid_config, ConfigWriteSchema),
+        ("PUT", config, valid_config, ConfigWriteSchema),
+    ]
+    for method, url, valid, schema in operations:
+        for name in schema().load_fields:
+            yield method, url, valid | {name: f"a{ODD_TEXT[kind]}b"}, name
+        yield method, url, valid | {f"a{ODD_TEXT[kind]}": "b"}, "(unknown field)"
+    for url in (config, item):
+        yield "DELETE", url, {"version": f"{ODD_TEXT[kind]}"}, "version"
+
+
+@pytest.mark.parametrize("kind", sorted(ODD_TEXT))
+def test_odd_text_in_every_body_field_is_422_and_never_stored(app, client, headers, world, kind):
+    failures = []
+    cases = list(odd_bodies(world, kind))
+    for method, url, body, field in cases:
+        data = json.dumps(body)  # ensure_ascii: a lone surrogate travels as the escape \ud800
+        with sql_statements(app) as statements:
+            response = client.open(
+                url, method=method, data=data, headers=headers, content_type="application/json"
+            )
+        odd_in_sql = [s for s in statements if ODD_TEXT[kind] in repr(s[1])]
+        refused = response.status_code == 422 and not statements
+        if odd_in_sql or response.status_code >= 500 or (field not in DROPPED and not refused):
+            failures.append((method, url, field, response.status_code, len(statements)))
+    assert not failures, f"{len(failures)} of {len(cases)} odd bodies: {failures}"
+    item = client.get(f"/tenantintegrations/{world['integration']['id']}", headers=headers)
+    assert item.get_json()["version"] == world["integration"]["version"]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        ("POST", "/tenantintegrations", '{"name": %s}'),
+        ("PUT", "/tenantintegrations/{ti}", '{"version": %s}'),
+        ("POST", "/tenantintegrations/{ti}/configs", '{"group": "g", "name": "n", "value": %s}'),
+        ("DELETE", "/tenantintegrations/{ti}", '{"version": %s}'),
+    ],
+)
+def test_an_integer_python_cannot_convert_is_400(
+    app, client, headers, integration, method, path, body
+):
+    url = path.format(ti=integration["id"])
+    data = body % ("1" * 4301)
+    with sql_statements(app) as statements:
+        response = client.open(
+            url, method=method, data=data, headers=headers, content_type="application/json"
+        )
+    assert response.status_code == 400, response.get_json()
+    assert response.get_json()["type"] == "urn:tenant-config:problem:bad-request"
+    assert not statements
+    again = client.get(f"/tenantintegrations/{integration['id']}", headers=headers)
+    assert again.status_code == 200
+    assert again.get_json()["version"] == integration["version"]
+
+
+@pytest.mark.parametrize(
+    ("path", "status"),
+    [
+        ("/tenantintegrations//{ti}", 404),
+        ("/tenantintegrations/{ti}//configs", 404),
+        ("/tenantintegrations/{ti}/configs//", 404),
+        ("/health//live", 404),
+        ("/docs//assets/swagger-ui.css", 404),
+        # Werkzeug matches leading slashes as one: the single-slash route answers.
+        ("//tenantintegrations", 200),
+        ("//health/live", 200),
+    ],
+)
+def test_a_double_slash_is_a_404_problem_never_a_redirect(
+    client, headers, integration, path, status
+):
+    response = client.get(
+        headers=headers | {"Host": "evil.example"},
+        environ_overrides={"PATH_INFO": path.format(ti=integration["id"])},
+    )
+    assert response.status_code == status
+    assert "Location" not in response.headers
+    if status == 404:
+        assert response.mimetype == "application/problem+json"
+
+
+def api_operations(app: Flask) -> Iterator[tuple[str, str, str]]:
+    """(method, rule, endpoint) of every API operation (HEAD and OPTIONS aside)."""
+    for rule in app.url_map.iter_rules():
+        if is_api(app, rule.endpoint):
+            for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+                yield method, rule, rule.endpoint
+
+
+def test_an_unknown_query_parameter_is_a_400_naming_it_on_every_api_operation(
+    app, client, headers, world
+):
+    operations = list(api_operations(app))
+    assert len(operations) == 12
+    for method, rule, endpoint in operations:
+        path = "/".join(filled_segments(rule, world["values"]))
+        body = body_for(endpoint, method, world)
+        with sql_statements(app) as statements:
+            response = client.open(
+                path, method=method, query_string="nme=x&pageSize=5", json=body, headers=headers
+            )
+        problem = response.get_json()
+        assert response.status_code == 400, (method, path, problem)
+        assert problem["type"] == "urn:tenant-config:problem:invalid-query"
+        assert "nme" in problem["errors"], problem
+        assert "nme" in problem["detail"]
+        assert not statements
+    assert (
+        client.get(f"/tenantintegrations/{world['integration']['id']}", headers=headers).json[
+            "version"
+        ]
+        == (world["integration"]["version"])
+    )
+
+
+def test_documented_query_parameters_stay_accepted(client, headers, world, integration):
+    ti = integration["id"]
+    lookup = f"/connectors/{integration['connector']}/partnertenants/{integration['partnerTenant']}"
+    paging = "pageSize=5&pageNumber=0&pageSort=name,ASC&pageSort=updatedAt"
+    for url in (
+        f"/tenantintegrations?{paging}&name=x&connector=x&tenant={ti}&client={ti}&partnerTenant=x",
+        f"/tenantintegrations/{ti}/configs?{paging}&group=g&name=x",
+        f"/tenantintegrations/{ti}/configs/versions?{paging}&group=g&name=x",
+        f"{lookup}/configs?{paging}&group=g&name=x",
+    ):
+        assert client.get(url, headers=headers).status_code == 200, url
+    empty = client.post("/tenantintegrations", json=body_for("integrations.", "POST", world))
+    assert empty.status_code == 401  # a sanity check that the body helper is not the point
+    assert client.delete(f"/tenantintegrations/{ti}?cascade=true", headers=headers).status_code == (
+        204
+    )
+
+
+def test_a_token_in_the_query_keeps_its_own_answer(client, headers, integration, token):
+    url = f"/tenantintegrations/{integration['id']}?access_token={token}&nme=x"
+    alone = client.get(url)
+    assert alone.status_code == 401
+    assert alone.headers["WWW-Authenticate"] == 'Bearer realm="tenant-config"'
+    both = client.get(url, headers=headers)
+    assert both.status_code == 400
+    assert 'error="invalid_request"' in both.headers["WWW-Authenticate"]
+
+
+def test_a_204_carries_no_content_type(client, headers, new_config, integration):
+    config = new_config()
+    url = f"/tenantintegrations/{integration['id']}/configs/{config['id']}"
+    response = client.delete(url, headers=headers)
+    assert response.status_code == 204
+    assert "Content-Type" not in response.headers
+    assert response.get_data() == b""
+
+
+def test_a_304_carries_no_content_type(client, headers, integration):
+    url = f"/tenantintegrations/{integration['id']}"
+    etag = client.get(url, headers=headers).headers["ETag"]
+    response = client.get(url, headers=headers | {"If-None-Match": etag})
+    assert response.status_code == 304
+    assert "Content-Type" not in response.headers
+
+
+def test_docs_with_a_slash_redirects_to_docs_without_the_host(client):
+    response = client.get("/docs/", headers={"Host": "evil.example"})
+    assert response.status_code == 308
+    assert response.headers["Location"] == "/docs"
+    assert client.get("/docs").status_code == 200
