@@ -17,8 +17,8 @@ class Text(fields.String):
         validators = [_validate.Length(min=min_length, max=max_length)]
         validators += [validate] if validate else []
         super().__init__(validate=validators, **kwargs)
-        self.metadata.setdefault("maxLength", max_length)
-        self.metadata.setdefault("pattern", NO_NUL_PATTERN)
+        # A new dict: the caller's `metadata` may be shared by other fields.
+        self.metadata = {"maxLength": max_length, "pattern": NO_NUL_PATTERN, **self.metadata}
 
     def _deserialize(self, value, attr, data, **kwargs):
         text = super()._deserialize(value, attr, data, **kwargs)
