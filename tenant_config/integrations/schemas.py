@@ -26,12 +26,10 @@ EXAMPLE = {
 }
 
 
+FIXED = {"description": "Fixed once created: a PUT repeats it unchanged (any other value is 422)."}
 # The connector lookup takes it as one URL path segment: `/` would split it, and clients
 # resolve `.` and `..` segments before sending.
 PARTNER_TENANT_PATTERN = r"^(?!\.\.?$)[^/\u0000]+$"
-
-
-FIXED = {"description": "Fixed once created: a PUT repeats it unchanged (any other value is 422)."}
 
 
 def validate_partner_tenant(value: str) -> None:

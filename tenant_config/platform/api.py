@@ -59,7 +59,7 @@ class Blueprint(flask_smorest.Blueprint):
 def check_url() -> None:
     """Refuse a path or query that holds NUL or bytes that are not UTF-8 (no route can)."""
     path = request.environ.get("PATH_INFO", "")
-    query = request.environ.get("QUERY_STRING", "").replace("+", " ")
+    query = request.environ.get("QUERY_STRING", "")
     try:
         text = path.encode("latin-1").decode("utf-8") + unquote_to_bytes(query).decode("utf-8")
     except UnicodeError:

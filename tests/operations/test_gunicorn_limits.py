@@ -9,8 +9,12 @@ import uuid
 
 import pytest
 import requests
+from flask_migrate import upgrade
 
+from tenant_config.app import create_app
 from tenant_config.platform.auth import MAX_TOKEN_LENGTH
+from tenant_config.platform.database import db
+from tenant_config.platform.settings import Settings
 from tenant_config.platform.sizes import BODY_MAX_BYTES
 from tests.servers import Gunicorn, server_env
 
@@ -20,8 +24,16 @@ TIMEOUT = (2, 30)
 
 @pytest.fixture(scope="module")
 def server(app, database_url, jwks_file, tmp_path_factory):
-    """gunicorn on the migrated database of the backend under test."""
+    """gunicorn on the backend under test (SQLite: a file of its own, migrated here)."""
     folder = tmp_path_factory.mktemp("gunicorn")
+    if database_url.startswith("sqlite"):
+        # Not the session's file: another process closing it last would pull its WAL away.
+        database_url = f"sqlite:///{folder / 'gunicorn.db'}"
+        env = server_env(database_url, jwks_file, folder)
+        migrated = create_app(Settings.from_env(env))
+        with migrated.app_context():
+            upgrade()
+            db.engine.dispose()
     env = server_env(database_url, jwks_file, folder, WORKERS=1, THREADS=2)
     with Gunicorn(env, folder) as running:
         yield running
