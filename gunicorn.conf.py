@@ -39,6 +39,9 @@ keepalive = int(_env("KEEPALIVE", "5"))
 forwarded_allow_ips = _env("FORWARDED_ALLOW_IPS", "127.0.0.1")
 max_requests = int(_env("MAX_REQUESTS", "0"))
 max_requests_jitter = int(_env("MAX_REQUESTS_JITTER", "0"))
+# A header line of up to 20 KiB: `Authorization: Bearer ` and a token of 16 KiB (what the
+# service accepts, platform/auth.py MAX_TOKEN_LENGTH) fit; gunicorn's default 8190 did not.
+limit_request_field_size = int(_env("LIMIT_REQUEST_FIELD_SIZE", str(20 * 1024)))
 # gunicorn 27's runtime control socket stays off: one less way in, no clash between instances.
 control_socket_disable = True
 SHM = "/dev/shm"  # noqa: S108 (gunicorn makes its own unique files there)

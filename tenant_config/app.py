@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Flask, Response
+from flask import Flask, Response, redirect
 from flask_migrate import Migrate
 
 from tenant_config.config_versions import views as config_versions_views
@@ -17,7 +17,7 @@ from tenant_config.operations.cors import init_cors
 from tenant_config.operations.devkeys import ensure_dev_keys
 from tenant_config.operations.logs import init_request_logging
 from tenant_config.operations.ratelimit import init_ratelimit
-from tenant_config.platform.api import Api, api_config, register_docs_assets
+from tenant_config.platform.api import Api, api_config, check_url, register_docs_assets
 from tenant_config.platform.auth import init_auth
 from tenant_config.platform.database import configure_engine, db, engine_options
 from tenant_config.platform.encryption.column import init_encryption
@@ -34,6 +34,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     """Build the application for `settings` (default: from the environment)."""
     settings = settings or Settings.from_env()
     app = Flask(__name__, instance_path=str(settings.instance_path.resolve()), static_folder=None)
+    # Werkzeug would answer `//` in a path with a redirect built from the Host header.
+    app.url_map.merge_slashes = False
     app.config.update(
         TENANT_CONFIG=settings,
         SQLALCHEMY_DATABASE_URI=settings.database_url,
@@ -42,6 +44,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         **api_config(),
     )
     init_request_logging(app, settings)
+    app.before_request(check_url)
     if settings.development:
         ensure_dev_keys(settings)
     init_encryption(app, settings)
@@ -61,6 +64,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     health.init_health(app)
     register_error_handlers(app)
     register_docs_assets(app)
+    app.add_url_rule("/docs/", "docs_slash", _docs_redirect)
     register_cli(app)
     app.after_request(_common_headers)
     return app
@@ -69,4 +73,11 @@ def create_app(settings: Settings | None = None) -> Flask:
 def _common_headers(response: Response) -> Response:
     response.headers["X-Request-ID"] = trace_id()
     response.headers["X-Content-Type-Options"] = "nosniff"
+    if response.status_code in (204, 304):
+        del response.headers["Content-Type"]  # no content, so no content type (RFC 9110)
     return response
+
+
+def _docs_redirect() -> Response:
+    # A relative Location: never built from the request's Host header.
+    return redirect("/docs", code=308)

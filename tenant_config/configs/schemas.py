@@ -43,6 +43,14 @@ ANSWER_EXAMPLE = {
 } | EXAMPLE
 
 
+# The integration's fields: answers carry them, so a client may send them back unchanged.
+ECHOED = {
+    "readOnly": True,
+    "description": "The integration's value, as answers carry it; a request may repeat it "
+    "unchanged, any other value is 422 (a config never moves between integrations).",
+}
+
+
 class ConfigSchema(ResourceSchema):
     client = fields.String(metadata={"format": "uuid"})
     clientName = fields.String(attribute="client_name", allow_none=True)
@@ -68,20 +76,28 @@ class ConfigSchema(ResourceSchema):
 class ConfigWriteSchema(WritableResourceSchema):
     """A config as a client sends it. Integration fields may be sent; they must match."""
 
-    client = UUIDText()
-    clientName = Text(attribute="client_name", allow_none=True)
-    tenant = UUIDText()
-    tenantName = Text(attribute="tenant_name", allow_none=True)
-    partnerTenant = Text(attribute="partner_tenant")
-    partnerTenantName = Text(attribute="partner_tenant_name", allow_none=True)
-    integration = fields.UUID(attribute="integration_id")
-    integrationName = Text(attribute="integration_name")
-    connector = Text()
+    client = UUIDText(metadata=ECHOED)
+    clientName = Text(attribute="client_name", allow_none=True, metadata=ECHOED)
+    tenant = UUIDText(metadata=ECHOED)
+    tenantName = Text(attribute="tenant_name", allow_none=True, metadata=ECHOED)
+    partnerTenant = Text(attribute="partner_tenant", metadata=ECHOED)
+    partnerTenantName = Text(attribute="partner_tenant_name", allow_none=True, metadata=ECHOED)
+    integration = fields.UUID(attribute="integration_id", metadata=ECHOED)
+    integrationName = Text(attribute="integration_name", metadata=ECHOED)
+    connector = Text(metadata=ECHOED)
     group = Text(required=True, min_length=1)
     name = Text(required=True, min_length=1)
     label = Text(allow_none=True, load_default=None)
     description = Text(max_length=DESCRIPTION_MAX_LENGTH, allow_none=True, load_default=None)
-    value = Text(max_length=VALUE_MAX_LENGTH, allow_none=True, load_default=None)
+    value = Text(
+        max_length=VALUE_MAX_LENGTH,
+        allow_none=True,
+        load_default=None,
+        metadata={
+            "description": f"On a sensitive config, `{MASK}` keeps the stored secret (a create "
+            "must send the value). Turning `sensitive` off needs the new plain value."
+        },
+    )
     sensitive = Boolean(load_default=False)
 
 

@@ -9,8 +9,10 @@ from sqlalchemy import select
 
 from tenant_config.configs import queries
 from tenant_config.configs.models import Config
+from tenant_config.connectors.catalog import known_connectors
 from tenant_config.integrations.models import Integration
 from tenant_config.platform.encryption.masking import shown_to
+from tenant_config.platform.errors import NotFound
 from tenant_config.platform.pagination import Page, paginate
 from tenant_config.platform.tenancy import Principal, visible_to
 
@@ -19,6 +21,8 @@ def lookup_configs(
     *, principal: Principal, connector: str, partner_tenant: str, args: Mapping[str, Any]
 ) -> Page:
     """Return one page of the configs a connector keeps for a partner tenant."""
+    if connector not in known_connectors():
+        raise NotFound("The connector does not exist.")
     query = (
         select(Config)
         .join(Config.integration)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields
+from marshmallow import Schema, ValidationError, fields
 
 from tenant_config.connectors.catalog import validate_connector
 from tenant_config.platform.pagination import PageArgsSchema, page_schema
@@ -26,6 +26,18 @@ EXAMPLE = {
 }
 
 
+FIXED = {"description": "Fixed once created: a PUT repeats it unchanged (any other value is 422)."}
+# The connector lookup takes it as one URL path segment: `/` would split it, and clients
+# resolve `.` and `..` segments before sending.
+PARTNER_TENANT_PATTERN = r"^(?!\.\.?$)[^/\u0000]+$"
+
+
+def validate_partner_tenant(value: str) -> None:
+    """Refuse a partner tenant that the lookup's URL could not carry."""
+    if "/" in value or value in (".", ".."):
+        raise ValidationError("Must not contain '/' nor be '.' or '..' (it is a URL segment).")
+
+
 class IntegrationSchema(ResourceSchema):
     name = fields.String()
     client = fields.String(metadata={"format": "uuid"})
@@ -41,13 +53,31 @@ class IntegrationWriteSchema(WritableResourceSchema):
     """An integration as a client sends it; tenant, client, partnerTenant, connector are fixed."""
 
     name = Text(required=True, min_length=1)
-    client = UUIDText(required=True)
+    client = UUIDText(required=True, metadata=FIXED)
     clientName = Text(attribute="client_name", allow_none=True)
-    tenant = UUIDText(required=True)
+    tenant = UUIDText(required=True, metadata=FIXED)
     tenantName = Text(attribute="tenant_name", allow_none=True)
-    partnerTenant = Text(attribute="partner_tenant", required=True, min_length=1)
+    partnerTenant = Text(
+        attribute="partner_tenant",
+        required=True,
+        min_length=1,
+        validate=validate_partner_tenant,
+        metadata={
+            "pattern": PARTNER_TENANT_PATTERN,
+            "description": "One segment of the lookup's URL: no `/`, not `.` or `..`. "
+            + FIXED["description"],
+        },
+    )
     partnerTenantName = Text(attribute="partner_tenant_name", allow_none=True)
-    connector = Text(required=True, validate=validate_connector)
+    connector = Text(
+        required=True,
+        validate=validate_connector,
+        metadata={
+            "description": "A connector code the service knows (TENANT_CONFIG_CONNECTORS). "
+            + FIXED["description"],
+            "example": "BIGCOMMERCE_OSERIES",
+        },
+    )
 
 
 class IntegrationListArgsSchema(PageArgsSchema):

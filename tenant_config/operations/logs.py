@@ -6,8 +6,10 @@ import logging
 import sys
 import time
 
-from flask import Flask, Response, g, has_request_context, request
+from flask import Flask, Response, current_app, g, has_request_context, request
 from pythonjsonlogger.json import JsonFormatter
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
+from werkzeug.routing import Rule
 
 from tenant_config.platform.settings import Settings
 from tenant_config.platform.tracing import trace_id
@@ -69,7 +71,20 @@ def configure_logging(settings: Settings) -> None:
 def route_template() -> str:
     """The matched URL rule (`/tenantintegrations/<uuid:integration_id>`), never the raw path."""
     rule = request.url_rule
+    if rule is None and isinstance(request.routing_exception, MethodNotAllowed):
+        rule = _rule_allowing_other_methods(request.routing_exception)
     return rule.rule if rule is not None else UNMATCHED_ROUTE
+
+
+def _rule_allowing_other_methods(error: MethodNotAllowed) -> Rule | None:
+    """The rule a 405 matched by path: Werkzeug keeps only the methods it allows."""
+    try:
+        rule, _ = current_app.create_url_adapter(request).match(
+            method=(error.valid_methods or ["GET"])[0], return_rule=True
+        )
+    except HTTPException:
+        return None
+    return rule
 
 
 def _start_timer() -> None:

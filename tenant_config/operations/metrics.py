@@ -30,6 +30,9 @@ from tenant_config.platform.auth import authenticate
 from tenant_config.platform.scopes import METRICS_READ
 
 LABELS = ("method", "route", "status")
+# Label values stay few whatever callers send: any other method is counted as "other".
+HTTP_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE"})
+OTHER_METHOD = "other"
 BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30)
 
 REQUESTS = Counter(
@@ -67,7 +70,8 @@ class Metrics(MethodView):
         """Expose the metrics of every worker in Prometheus text format."""
         if current_app.config["TENANT_CONFIG"].metrics_require_token:
             authenticate(METRICS_READ)
-        return Response(generate_latest(_registry()), mimetype=CONTENT_TYPE_LATEST)
+        # `content_type`, not `mimetype`: CONTENT_TYPE_LATEST already names the charset.
+        return Response(generate_latest(_registry()), content_type=CONTENT_TYPE_LATEST)
 
 
 def _registry() -> CollectorRegistry:
@@ -83,7 +87,8 @@ def _start_timer() -> None:
 
 
 def _observe(response: Response) -> Response:
-    labels = (request.method, route_template(), str(response.status_code))
+    method = request.method if request.method in HTTP_METHODS else OTHER_METHOD
+    labels = (method, route_template(), str(response.status_code))
     REQUESTS.labels(*labels).inc()
     started = g.get("metrics_started")
     if started is not None:

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import functools
 import http
 import json
 from pathlib import Path
+from urllib.parse import unquote_to_bytes
 
 import flask
 import flask_smorest
 import flask_swagger_ui
-from flask import Flask, abort, request
+from flask import Flask, abort, current_app, request
 from flask_smorest.utils import prepare_response
 from webargs.flaskparser import FlaskParser
 
 from tenant_config.platform import problem_responses, problems
+from tenant_config.platform.errors import InvalidQuery
 from tenant_config.platform.openapi_docs import ErrorResponsesPlugin, empty_list_args
 from tenant_config.platform.schemas import ProblemSchema
 from tenant_config.platform.sizes import BODY_MAX_BYTES
@@ -29,13 +32,17 @@ SWAGGER_UI_ASSETS = Path(flask_swagger_ui.__file__).parent / "dist"
 
 
 class Parser(FlaskParser):
-    """webargs' parser, except that JSON nested past Python's recursion limit is a 400."""
+    """webargs' parser, except that JSON Python cannot hold (too deep, too long a number) is 400."""
 
     def _raw_load_json(self, req):
         try:
             return super()._raw_load_json(req)
         except RecursionError:
             raise json.JSONDecodeError("JSON nested too deeply", "[", 0) from None
+        except ValueError as error:  # an integer over sys.get_int_max_str_digits() digits
+            if isinstance(error, json.JSONDecodeError):
+                raise
+            raise json.JSONDecodeError("number too long", "0", 0) from None
 
 
 class Blueprint(flask_smorest.Blueprint):
@@ -46,17 +53,66 @@ class Blueprint(flask_smorest.Blueprint):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.before_request(check_json_body)
+        self.before_request(check_query)
+
+
+def check_url() -> None:
+    """Refuse a path or query that holds NUL or bytes that are not UTF-8 (no route can)."""
+    path = request.environ.get("PATH_INFO", "")
+    query = request.environ.get("QUERY_STRING", "")
+    try:
+        text = path.encode("latin-1").decode("utf-8") + unquote_to_bytes(query).decode("utf-8")
+    except UnicodeError:
+        abort(400, "The URL is not valid UTF-8.")
+    if "\x00" in text:
+        abort(400, "The URL must not contain NUL characters.")
 
 
 def check_json_body() -> None:
     """Refuse oversized and non-JSON bodies before anything reads them."""
     if request.content_length is not None and request.content_length > BODY_MAX_BYTES:
         abort(413, "The request body is larger than 64 KiB.")
-    has_body = bool(request.content_length) or "chunked" in request.headers.get(
-        "Transfer-Encoding", ""
-    )
+    has_body = bool(request.content_length)
+    if (
+        request.content_length is None
+        and "chunked" in request.headers.get("Transfer-Encoding", "").lower()
+    ):
+        # No length announced: Werkzeug stops reading at MAX_CONTENT_LENGTH without a word
+        # (the rest would be cut off, not refused), so read it now and look for one byte more.
+        body = request.get_data(cache=True)
+        if len(body) >= BODY_MAX_BYTES and request.environ["wsgi.input"].read(1):
+            abort(413, "The request body is larger than 64 KiB.")
+        has_body = bool(body)
     if request.method in BODY_METHODS and has_body and not request.is_json:
         abort(415, "The request body must be application/json.")
+
+
+def check_query() -> None:
+    """Refuse query parameters the operation does not define: a typo never widens an answer."""
+    if request.method == "OPTIONS" or "access_token" in request.args:
+        return  # a preflight does nothing; authentication refuses a token in the query
+    view_class = getattr(current_app.view_functions[request.endpoint], "view_class", None)
+    unknown = sorted(set(request.args) - query_parameters(view_class, request.method))
+    if unknown:
+        raise InvalidQuery(
+            f"Unknown query parameter {unknown[0]!r}.",
+            errors={name: ["Unknown query parameter."] for name in unknown},
+        )
+
+
+@functools.cache
+def query_parameters(view_class: type | None, method: str) -> frozenset[str]:
+    """Return the query parameters that the `method` operation of `view_class` declares."""
+    handler = getattr(view_class, method.lower(), None)
+    if handler is None and method == "HEAD":
+        handler = getattr(view_class, "get", None)
+    names: set[str] = set()
+    for argument in getattr(handler, "_apidoc", {}).get("arguments", {}).get("parameters", []):
+        if argument["in"] == "query":
+            schema = argument["schema"]
+            schema = schema() if isinstance(schema, type) else schema
+            names |= {field.data_key or name for name, field in schema.load_fields.items()}
+    return frozenset(names)
 
 
 class Api(flask_smorest.Api):

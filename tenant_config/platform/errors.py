@@ -8,6 +8,7 @@ from tenant_config.platform.problems import (
     DUPLICATE,
     FORBIDDEN,
     INSUFFICIENT_SCOPE,
+    INVALID_QUERY,
     INVALID_TOKEN,
     NOT_EMPTY,
     NOT_FOUND,
@@ -39,6 +40,10 @@ class DomainError(Exception):
         self.errors = errors
         self.headers = headers or {}
         self.extensions = extensions or {}
+
+
+class InvalidQuery(DomainError):
+    problem = INVALID_QUERY
 
 
 class NotFound(DomainError):

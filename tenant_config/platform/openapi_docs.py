@@ -15,6 +15,9 @@ SECURED = (413, 429, 500, 503)
 WITH_BODY = (400, 415, 422)
 # Templated paths: an id that does not parse (or a string too long) matches no route.
 TEMPLATED = (404,)
+# Every operation: a URL holding NUL or bytes that are not UTF-8 (400), and what gunicorn
+# refuses before the app runs: a request line over 4 KiB (414), a header line over 20 KiB (431).
+EVERY = (400, 414, 431)
 
 
 class ErrorResponsesPlugin(BasePlugin):
@@ -22,13 +25,13 @@ class ErrorResponsesPlugin(BasePlugin):
 
     def operation_helper(self, path=None, operations=None, **kwargs) -> None:
         for operation in (operations or {}).values():
-            if not operation.get("security"):
-                continue
-            statuses = list(SECURED)
-            if "requestBody" in operation:
-                statuses += WITH_BODY
-            if path and "{" in path:
-                statuses += TEMPLATED
+            statuses = list(EVERY)
+            if operation.get("security"):
+                statuses += SECURED
+                if "requestBody" in operation:
+                    statuses += WITH_BODY
+                if path and "{" in path:
+                    statuses += TEMPLATED
             responses = operation.setdefault("responses", {})
             for status in statuses:
                 if status not in responses and str(status) not in responses:

@@ -7,6 +7,8 @@ from datetime import UTC
 from marshmallow import Schema, ValidationError, fields, post_load
 from marshmallow import validate as _validate
 
+NO_NUL_PATTERN = r"^[^\u0000]*$"  # the OpenAPI's word for Text's NUL check
+
 
 class Text(fields.String):
     """A string the database can store: bounded length, no NUL, valid UTF-8."""
@@ -15,7 +17,8 @@ class Text(fields.String):
         validators = [_validate.Length(min=min_length, max=max_length)]
         validators += [validate] if validate else []
         super().__init__(validate=validators, **kwargs)
-        self.metadata.setdefault("maxLength", max_length)
+        # A new dict: the caller's `metadata` may be shared by other fields.
+        self.metadata = {"maxLength": max_length, "pattern": NO_NUL_PATTERN, **self.metadata}
 
     def _deserialize(self, value, attr, data, **kwargs):
         text = super()._deserialize(value, attr, data, **kwargs)

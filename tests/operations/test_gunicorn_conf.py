@@ -43,6 +43,7 @@ def test_defaults_suit_a_small_machine(load_conf):
     assert conf["forwarded_allow_ips"] == "127.0.0.1"
     assert conf["accesslog"] is None
     assert conf["control_socket_disable"] is True
+    assert conf["limit_request_field_size"] == 20 * 1024
 
 
 def test_every_setting_comes_from_the_environment(load_conf):
@@ -56,12 +57,14 @@ def test_every_setting_comes_from_the_environment(load_conf):
         FORWARDED_ALLOW_IPS="10.0.0.1,10.0.0.2",
         MAX_REQUESTS="1000",
         MAX_REQUESTS_JITTER="100",
+        LIMIT_REQUEST_FIELD_SIZE="32768",
     )
     assert conf["bind"] == ["0.0.0.0:9000", "[::]:9000"]
     assert (conf["workers"], conf["threads"]) == (3, 8)
     assert (conf["timeout"], conf["graceful_timeout"], conf["keepalive"]) == (60, 20, 75)
     assert conf["forwarded_allow_ips"] == "10.0.0.1,10.0.0.2"
     assert (conf["max_requests"], conf["max_requests_jitter"]) == (1000, 100)
+    assert conf["limit_request_field_size"] == 32768
 
 
 def test_metrics_directory_is_set_before_the_fork(load_conf):

@@ -41,7 +41,7 @@ def raw_request(server: Gunicorn, request: bytes) -> tuple[str, dict[str, str], 
             "uri-too-long",
         ),
         (
-            b"GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + b"b" * 9000 + b"\r\n\r\n",
+            b"GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + b"b" * 21000 + b"\r\n\r\n",
             431,
             "headers-too-large",
         ),

@@ -22,7 +22,7 @@ from tests.support.problems import (
 from tests.support.tenants import make_tenant
 from tests.support.tokens import ALL_SCOPES
 
-PUBLIC = re.compile(r"^/(openapi\.json|docs|docs/assets/.*|health/.*|metrics)$")
+PUBLIC = re.compile(r"^/(openapi\.json|docs/?|docs/assets/.*|health/.*|metrics)$")
 
 
 @pytest.fixture
