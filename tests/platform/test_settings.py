@@ -13,11 +13,13 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, inspect, make_url, text
 
 from tenant_config.configs.models import Config
 from tenant_config.integrations.models import Integration
 from tenant_config.platform.settings import ConfigurationError, Settings
+from tests.support.paths import REPO
 from tests.support.servers import GUNICORN, free_port
 from tests.support.settings import POSTGRES_URL, session_fernet_key
 
@@ -34,6 +36,8 @@ BROKEN = {
     "TENANT_CONFIG_FERNET_KEYS": SECRETISH,
 }
 MISSING = ("TENANT_CONFIG_JWKS_FILE", "TENANT_CONFIG_JWT_ISSUER", "TENANT_CONFIG_JWT_AUDIENCE")
+
+HEAD = ScriptDirectory(str(REPO / "migrations")).get_current_head()
 
 
 def run(args: list[str], env: dict[str, str], timeout: float = 60) -> subprocess.CompletedProcess:
@@ -162,7 +166,7 @@ def test_db_upgrade_with_fernet_keys_and_no_identity_settings(empty_database, tm
     assert result.returncode == 0, result.stderr
     result = run([str(FLASK), "--app", "wsgi", "db", "current"], env)
     assert result.returncode == 0, result.stderr
-    assert "6af70a967593 (head)" in result.stdout
+    assert f"{HEAD} (head)" in result.stdout
 
 
 def test_the_encryption_migration_names_the_fernet_keys_when_it_has_values_to_encrypt(
@@ -214,10 +218,10 @@ def test_the_encryption_migration_names_the_fernet_keys_when_it_has_values_to_en
     refused = run([*flask_db, "upgrade"], env)
     assert refused.returncode == 1
     assert "TENANT_CONFIG_FERNET_KEYS is required: this migration encrypts" in refused.stderr
-    assert "6af70a967593 (head)" not in run([*flask_db, "current"], env).stdout
+    assert f"{HEAD} (head)" not in run([*flask_db, "current"], env).stdout
     keyed = env | {"TENANT_CONFIG_FERNET_KEYS": session_fernet_key()}
     assert run([*flask_db, "upgrade"], keyed).returncode == 0
-    assert "6af70a967593 (head)" in run([*flask_db, "current"], keyed).stdout
+    assert f"{HEAD} (head)" in run([*flask_db, "current"], keyed).stdout
 
 
 def test_claim_settings_are_read_and_each_bad_one_named(jwks_file):
