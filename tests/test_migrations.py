@@ -34,8 +34,10 @@ def history_row(app, new_config) -> uuid.UUID:
         )
 
 
-def _other(value):
-    """A value of the same type that differs from `value` (text for a NULL)."""
+def _other(value, column: str = ""):
+    """A value of the same type that differs from `value` (text for a NULL, unless a number)."""
+    if value is None and HISTORY.c[column].type.python_type is int:
+        return 1
     if isinstance(value, uuid.UUID):
         return uuid.uuid4()
     if isinstance(value, bool):
@@ -61,7 +63,7 @@ def test_history_refuses_an_update_of_any_other_column(app, history_row, column)
     with app.app_context():
         current = db.session.execute(sa.select(HISTORY).where(HISTORY.c.id == history_row)).one()
         db.session.rollback()
-    new = _other(getattr(current, column))
+    new = _other(getattr(current, column), column)
     _refused(app, sa.update(HISTORY).where(HISTORY.c.id == history_row).values({column: new}))
 
 

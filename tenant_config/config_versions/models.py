@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from tenant_config.platform.database import db
 from tenant_config.platform.encryption.column import SensitiveValue
-from tenant_config.platform.sizes import DESCRIPTION_MAX_LENGTH
+from tenant_config.platform.sizes import DESCRIPTION_MAX_LENGTH, REASON_MAX_LENGTH
 
 CREATE, UPDATE, DELETE, RESTORE = "CREATE", "UPDATE", "DELETE", "RESTORE"
 OPERATIONS = (CREATE, UPDATE, DELETE, RESTORE)
@@ -42,6 +42,8 @@ class ConfigVersion(SensitiveValue, db.Model):
     name: Mapped[str]
     label: Mapped[str | None]
     description: Mapped[str | None] = mapped_column(String(DESCRIPTION_MAX_LENGTH))
+    reason: Mapped[str | None] = mapped_column(String(REASON_MAX_LENGTH))  # why it changed
+    restored_from: Mapped[int | None]  # the version a RESTORE copied
 
     __table_args__ = (
         UniqueConstraint("tenant_config_id", "version", name="uq_config_version"),

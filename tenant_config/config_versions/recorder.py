@@ -1,6 +1,6 @@
 """The change pipeline: every write of a config passes here and appends its history row.
 
-Create, update, delete, an integration's cascade (and later restore and batches) call these
+Create, update, delete, restore, an integration's cascade (and batches) call these
 two functions inside the caller's transaction, so a change and its history row commit or
 roll back together. Whatever must follow every change (a change marker, a notification)
 belongs in `_append`, and nowhere else.
@@ -19,21 +19,46 @@ from tenant_config.platform.clock import utcnow
 from tenant_config.platform.database import scrub_after_commit
 
 
-def record_change(session: Session, config: Config, operation: str, *, by: str) -> ConfigVersion:
-    """Stamp `config` as changed by `by`, write it and append its history row at its version."""
+def record_change(
+    session: Session,
+    config: Config,
+    operation: str,
+    *,
+    by: str,
+    reason: str | None = None,
+    restored_from: int | None = None,
+) -> ConfigVersion:
+    """Stamp `config` as changed by `by`, write it and append its history row at its version.
+
+    `reason` is the caller's change reason; `restored_from` the version a RESTORE copied.
+    """
     if _turned_sensitive(config):
         _seal_history(session, config)
     config.stamp(by)
     session.add(config)
     session.flush()  # the version counter moves on flush
-    return _append(session, _snapshot(config, operation, config.version))
+    row = _snapshot(config, operation, config.version, reason=reason)
+    row.restored_from = restored_from
+    return _append(session, row)
 
 
 def record_deletion(
-    session: Session, config: Config, *, by: str, at: datetime | None = None
+    session: Session,
+    config: Config,
+    *,
+    by: str,
+    at: datetime | None = None,
+    reason: str | None = None,
 ) -> ConfigVersion:
     """Delete `config`, appending its last state as the DELETE row at the next version."""
-    row = _snapshot(config, DELETE, config.version + 1, updated_at=at or utcnow(), updated_by=by)
+    row = _snapshot(
+        config,
+        DELETE,
+        config.version + 1,
+        updated_at=at or utcnow(),
+        updated_by=by,
+        reason=reason,
+    )
     session.delete(config)
     return _append(session, row)
 
@@ -75,6 +100,7 @@ def _snapshot(
     *,
     updated_at: datetime | None = None,
     updated_by: str | None = None,
+    reason: str | None = None,
 ) -> ConfigVersion:
     """The full state of `config` as a history row (the integration's fields included)."""
     integration = config.integration
@@ -99,6 +125,7 @@ def _snapshot(
         name=config.name,
         label=config.label,
         description=config.description,
+        reason=reason,
     )
     row.copy_value(config)
     return row

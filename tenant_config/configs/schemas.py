@@ -8,6 +8,7 @@ from tenant_config.platform.encryption.masking import MASK
 from tenant_config.platform.pagination import PageArgsSchema, page_schema
 from tenant_config.platform.schemas import (
     Boolean,
+    ChangeReason,
     ResourceSchema,
     Text,
     UUIDText,
@@ -99,6 +100,7 @@ class ConfigWriteSchema(WritableResourceSchema):
         },
     )
     sensitive = Boolean(load_default=False)
+    reason = ChangeReason()
 
 
 class ConfigListArgsSchema(PageArgsSchema):

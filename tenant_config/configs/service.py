@@ -119,7 +119,7 @@ def create_config(
             for key, value in _own_fields(integration, data).items():
                 setattr(config, key, value)
             config.store_value(data["value"], sensitive=data["sensitive"])
-            record_change(session, config, CREATE, by=principal.identity)
+            record_change(session, config, CREATE, by=principal.identity, reason=data.get("reason"))
     except IntegrityError as error:
         raise _refused(error, data["name"]) from None
     return shown_to(principal, config)
@@ -155,7 +155,9 @@ def update_config(
             for key, value in changes.items():
                 setattr(config, key, value)
             if value_changed or changes:
-                record_change(session, config, UPDATE, by=principal.identity)
+                record_change(
+                    session, config, UPDATE, by=principal.identity, reason=data.get("reason")
+                )
     except IntegrityError as error:
         raise _refused(error, data["name"]) from None
     return shown_to(principal, config)
@@ -168,6 +170,7 @@ def delete_config(
     integration_id: uuid.UUID,
     config_id: uuid.UUID,
     expect: Expectation,
+    reason: str | None = None,
 ) -> None:
     """Delete a config, recording its last state as a DELETE version."""
     with transaction() as session:
@@ -175,4 +178,4 @@ def delete_config(
             principal=principal, integration_id=integration_id, config_id=config_id, for_write=True
         )
         expect.check(config.id, config.version)
-        record_deletion(session, config, by=principal.identity)
+        record_deletion(session, config, by=principal.identity, reason=reason)

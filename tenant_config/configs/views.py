@@ -29,6 +29,8 @@ from tenant_config.platform.preconditions import (
     etag_header,
     not_modified,
 )
+from tenant_config.platform.reasons import HEADER_DOC as REASON_HEADER_DOC
+from tenant_config.platform.reasons import change_reason
 from tenant_config.platform.schemas import ExpectedVersionSchema
 from tenant_config.platform.scopes import CONFIG_READ, CONFIG_WRITE
 
@@ -107,6 +109,7 @@ class ConfigsById(MethodView):
 
     @protected(blp, CONFIG_WRITE)
     @blp.arguments(ExpectedVersionSchema, required=False)
+    @blp.doc(parameters=[REASON_HEADER_DOC])
     @blp.response(204)
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.alt_response(409, response="CONFLICT")
@@ -118,4 +121,5 @@ class ConfigsById(MethodView):
             integration_id=integration_id,
             config_id=config_id,
             expect=Expectation.from_request(body.get("version"), required=False),
+            reason=change_reason(body.get("reason")),
         )

@@ -109,7 +109,12 @@ def update_integration(
 
 @retried
 def delete_integration(
-    *, principal: Principal, integration_id: uuid.UUID, expect: Expectation, cascade: bool
+    *,
+    principal: Principal,
+    integration_id: uuid.UUID,
+    expect: Expectation,
+    cascade: bool,
+    reason: str | None = None,
 ) -> None:
     """Delete an integration; with `cascade`, its configs too (each leaves a DELETE version)."""
     with transaction() as session:
@@ -129,5 +134,5 @@ def delete_integration(
             )
         now = utcnow()
         for config in configs:
-            record_deletion(session, config, by=principal.identity, at=now)
+            record_deletion(session, config, by=principal.identity, at=now, reason=reason)
         session.delete(integration)

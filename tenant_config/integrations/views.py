@@ -28,6 +28,8 @@ from tenant_config.platform.preconditions import (
     etag_header,
     not_modified,
 )
+from tenant_config.platform.reasons import HEADER_DOC as REASON_HEADER_DOC
+from tenant_config.platform.reasons import change_reason
 from tenant_config.platform.schemas import ExpectedVersionSchema
 from tenant_config.platform.scopes import INTEGRATION_READ, INTEGRATION_WRITE
 
@@ -97,6 +99,7 @@ class IntegrationsById(MethodView):
     @protected(blp, INTEGRATION_WRITE)
     @blp.arguments(IntegrationDeleteArgsSchema, location="query", error_status_code=400)
     @blp.arguments(ExpectedVersionSchema, required=False)
+    @blp.doc(parameters=[REASON_HEADER_DOC])
     @blp.response(204)
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.alt_response(409, response="CONFLICT")
@@ -108,4 +111,5 @@ class IntegrationsById(MethodView):
             integration_id=integration_id,
             expect=Expectation.from_request(body.get("version"), required=False),
             cascade=args["cascade"],
+            reason=change_reason(body.get("reason")),
         )

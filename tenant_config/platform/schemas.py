@@ -7,6 +7,8 @@ from datetime import UTC
 from marshmallow import Schema, ValidationError, fields, post_load
 from marshmallow import validate as _validate
 
+from tenant_config.platform.sizes import REASON_MAX_LENGTH
+
 NO_NUL_PATTERN = r"^[^\u0000]*$"  # the OpenAPI's word for Text's NUL check
 
 
@@ -93,10 +95,29 @@ class WritableResourceSchema(Schema):
         return data
 
 
+class ChangeReason(Text):
+    """The optional reason a write gives for itself, kept in its history row."""
+
+    def __init__(self, **kwargs):
+        metadata = {
+            "description": "Why this change is made (kept in its history row).",
+            "example": "Ticket OPS-1234: enable logging for the audit",
+        }
+        super().__init__(
+            max_length=REASON_MAX_LENGTH,
+            allow_none=True,
+            load_default=None,
+            load_only=True,
+            metadata=metadata,
+            **kwargs,
+        )
+
+
 class ExpectedVersionSchema(Schema):
-    """The optional body of a DELETE: the version the caller expects to delete."""
+    """The optional body of a DELETE: the version the caller expects, and the change reason."""
 
     version = fields.Integer(strict=True, metadata={"description": "The expected version."})
+    reason = ChangeReason()
 
 
 class ProblemSchema(Schema):
