@@ -17,6 +17,8 @@ from tenant_config.config_versions.models import DELETE, ConfigVersion
 from tenant_config.configs.models import Config
 from tenant_config.platform.clock import utcnow
 from tenant_config.platform.database import scrub_after_commit
+from tenant_config.platform.encryption.column import keyring
+from tenant_config.platform.encryption.keyring import Secret
 
 
 def record_change(
@@ -34,6 +36,10 @@ def record_change(
     """
     if _turned_sensitive(config):
         _seal_history(session, config)
+    if isinstance(config.secret, Secret):
+        # Sealed once, for the config and its row: an unchanged secret stays one ciphertext
+        # down the history, which is how a diff tells it unchanged without decrypting.
+        config.secret = keyring().seal(config.secret)
     config.stamp(by)
     session.add(config)
     session.flush()  # the version counter moves on flush
