@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import inspect, select
+from sqlalchemy import func, inspect, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
-from tenant_config.config_versions.models import DELETE, ConfigVersion
+from tenant_config.config_versions.models import DELETE, RESTORE, ConfigVersion
 from tenant_config.configs.models import Config
 from tenant_config.platform.clock import utcnow
 from tenant_config.platform.database import scrub_after_commit
@@ -67,6 +68,48 @@ def record_deletion(
     )
     session.delete(config)
     return _append(session, row)
+
+
+def record_restore(
+    session: Session,
+    config: Config,
+    source: ConfigVersion,
+    *,
+    by: str,
+    reason: str | None = None,
+) -> ConfigVersion:
+    """Give `config` the content of history row `source`; append its RESTORE row.
+
+    A deleted config comes back when `config` is a new row under its old id: its history goes
+    on at the next version after its DELETE row. A sensitive value comes back as its very
+    ciphertext (bound to the config's id, which it keeps).
+    """
+    for key in ("group", "name", "label", "description"):
+        setattr(config, key, getattr(source, key))
+    config.copy_value(source)
+    if not inspect(config).persistent:
+        _reinsert(session, config, source)
+    return record_change(
+        session, config, RESTORE, by=by, reason=reason, restored_from=source.version
+    )
+
+
+def _reinsert(session: Session, config: Config, source: ConfigVersion) -> None:
+    """Insert an undeleted config at its last history version (record_change moves it on)."""
+    latest = session.scalar(
+        select(func.max(ConfigVersion.version)).where(ConfigVersion.tenant_config_id == config.id)
+    )
+    if source.sensitive:
+        _seal_history(session, config)  # as when a stored config turns sensitive
+    config.created_at, config.created_by = source.created_at, source.created_by
+    config.stamp(source.updated_by, source.updated_at)
+    session.add(config)
+    session.flush()  # the version counter always inserts 0
+    session.execute(
+        update(Config).where(Config.id == config.id).values(version=latest),
+        execution_options={"synchronize_session": False},
+    )
+    set_committed_value(config, "version", latest)
 
 
 def _turned_sensitive(config: Config) -> bool:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from marshmallow import fields
+from marshmallow import Schema, fields, validate
 
 from tenant_config.platform.encryption.masking import MASK
 from tenant_config.platform.pagination import PageArgsSchema, page_schema
@@ -100,6 +100,25 @@ class ConfigWriteSchema(WritableResourceSchema):
         },
     )
     sensitive = Boolean(load_default=False)
+    reason = ChangeReason()
+
+
+class RestoreSchema(Schema):
+    """What to restore, and the precondition of a live config (instead of If-Match)."""
+
+    version = fields.Integer(
+        required=True,
+        strict=True,
+        validate=validate.Range(min=0),
+        metadata={"description": "The version whose content becomes the latest.", "example": 1},
+    )
+    expectedVersion = fields.Integer(
+        attribute="expected_version",
+        strict=True,
+        allow_none=True,
+        load_default=None,
+        metadata={"description": "The version the config is at now (instead of If-Match)."},
+    )
     reason = ChangeReason()
 
 

@@ -7,7 +7,7 @@ import uuid
 from flask import Response, url_for
 from flask.views import MethodView
 
-from tenant_config.configs import service
+from tenant_config.configs import restore, service
 from tenant_config.configs.schemas import (
     ANSWER_EXAMPLE,
     EXAMPLE,
@@ -15,6 +15,7 @@ from tenant_config.configs.schemas import (
     ConfigPageSchema,
     ConfigSchema,
     ConfigWriteSchema,
+    RestoreSchema,
 )
 from tenant_config.platform.api import Blueprint
 from tenant_config.platform.auth import current_principal, protected
@@ -123,3 +124,25 @@ class ConfigsById(MethodView):
             expect=Expectation.from_request(body.get("version"), required=False),
             reason=change_reason(body.get("reason")),
         )
+
+
+@blp.route("/<uuid:config_id>/restore")
+class ConfigRestore(MethodView):
+    @protected(blp, CONFIG_WRITE)
+    @blp.arguments(RestoreSchema, example={"version": 1, "reason": "Back to the tested value"})
+    @blp.response(200, ConfigSchema, headers=ETAG_HEADER_DOC)
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(409, response="CONFLICT")
+    @blp.alt_response(412, response="PRECONDITION_FAILED")
+    @blp.alt_response(428, response="PRECONDITION_REQUIRED")
+    def post(self, data: dict, integration_id: uuid.UUID, config_id: uuid.UUID):
+        """Make a past version the latest (If-Match or `expectedVersion`), or undelete."""
+        config = restore.restore_config(
+            principal=current_principal(),
+            integration_id=integration_id,
+            config_id=config_id,
+            version=data["version"],
+            expect=Expectation.from_request(data["expected_version"], required=True),
+            reason=data["reason"],
+        )
+        return config, {**etag_header(config), **cache_headers(config)}

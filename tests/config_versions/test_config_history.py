@@ -104,13 +104,15 @@ def test_history_stays_readable_after_the_integration_is_deleted(
 
 @pytest.mark.parametrize("suffix", ["/versions/3", "/versions/99", "/versions/" + "9" * 20])
 def test_an_unknown_version_is_404(client, headers, integration, changed, suffix):
-    assert_problem(client.get(config_url(integration, changed) + suffix, headers=headers), 404)
+    answer = client.get(config_url(integration, changed) + suffix, headers=headers)
+    assert assert_problem(answer, 404)["detail"].startswith("The config has no version ")
 
 
 @pytest.mark.parametrize("suffix", ["/versions", "/versions/0"])
 def test_an_unknown_config_is_404(client, headers, integration, suffix):
     url = config_url(integration, str(uuid.uuid4())) + suffix
-    assert_problem(client.get(url, headers=headers), 404)
+    detail = assert_problem(client.get(url, headers=headers), 404)["detail"]
+    assert detail in ("The config does not exist.", "The config has no version 0.")
 
 
 @pytest.mark.parametrize("suffix", ["/versions", "/versions/0"])

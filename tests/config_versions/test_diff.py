@@ -80,13 +80,16 @@ def test_bad_or_missing_versions_are_400(client, headers, integration, plain, qu
 
 @pytest.mark.parametrize("query", ["from=3", "from=0&to=7"])
 def test_unknown_versions_are_404(client, headers, integration, plain, query):
-    assert_problem(diff(client, headers, integration, plain, query), 404)
+    problem = assert_problem(diff(client, headers, integration, plain, query), 404)
+    assert problem["detail"].startswith("The config has no version ")
 
 
 def test_unknown_config_and_another_tenant_are_404(client, make_token, headers, integration, plain):
-    assert_problem(diff(client, headers, integration, str(uuid.uuid4()), "from=0"), 404)
+    unknown = diff(client, headers, integration, str(uuid.uuid4()), "from=0")
+    assert assert_problem(unknown, 404)["detail"] == "The config does not exist."
     stranger = bearer(make_token(tenants=[str(uuid.uuid4())]))
-    assert_problem(diff(client, stranger, integration, plain, "from=0&to=1"), 404)
+    theirs = diff(client, stranger, integration, plain, "from=0&to=1")
+    assert assert_problem(theirs, 404)["detail"] == "The config has no version 0."
 
 
 def test_diff_needs_the_version_read_scope(client, make_token, tenant, integration, plain):
