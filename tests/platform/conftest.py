@@ -16,5 +16,6 @@ def world(integration, new_config) -> dict:
             "connector": integration["connector"],
             "partner_tenant": integration["partnerTenant"],
             "filename": "swagger-ui.css",
+            "version": "0",
         },
     }

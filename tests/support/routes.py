@@ -49,6 +49,8 @@ def body_for(endpoint: str, method: str, world: dict) -> dict | None:
     """A valid body for the write operations, so that nothing but the odd part is wrong."""
     if method not in ("POST", "PUT"):
         return None
+    if endpoint.endswith("Restore"):
+        return {"version": 0, "expectedVersion": 0}
     if endpoint.startswith("integrations."):
         return {k: world["integration"][k] for k in ("name", "client", "tenant", "connector")} | {
             "partnerTenant": world["integration"]["partnerTenant"],
