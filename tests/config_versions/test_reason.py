@@ -99,8 +99,8 @@ def test_a_bad_body_reason_is_422_and_nothing_is_stored(
 
 @pytest.mark.parametrize(
     "header",
-    ["x" * 1025, "tab\tis\x01not", "escape\x1b[2J", "\xff\xfe not utf-8"],
-    ids=["too-long", "control", "escape", "invalid-utf8"],
+    ["x" * 1025, "tab\tis\x01not", "escape\x1b[2J", "\xff\xfe not utf-8", "\xed\xa0\x80"],
+    ids=["too-long", "control", "escape", "invalid-utf8", "encoded-surrogate"],
 )
 def test_a_bad_change_reason_header_is_400_and_nothing_is_deleted(
     client, headers, integration, new_config, header
@@ -140,6 +140,23 @@ def test_an_integration_cascade_records_its_reason_on_every_delete_row(
         ("a", "DELETE", "decommissioned"),
         ("b", "CREATE", None),
         ("b", "DELETE", "decommissioned"),
+    ]
+
+
+def test_an_integration_delete_takes_the_reason_from_its_body(
+    client, headers, integration, new_config
+):
+    new_config(name="a")
+    answer = client.delete(
+        f"/tenantintegrations/{integration['id']}?cascade=true",
+        json={"reason": "moved to another partner"},
+        headers=headers,
+    )
+    assert answer.status_code == 204
+    rows = history(client, headers, integration)
+    assert [(r["operation"], r["reason"]) for r in rows] == [
+        ("CREATE", None),
+        ("DELETE", "moved to another partner"),
     ]
 
 
