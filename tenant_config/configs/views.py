@@ -86,7 +86,7 @@ class ConfigsById(MethodView):
         config = service.get_config(
             principal=current_principal(), integration_id=integration_id, config_id=config_id
         )
-        if not_modified(config.id, config.version):
+        if not_modified(config):
             return Response(status=304, headers=etag_header(config))
         return config, {**etag_header(config), **cache_headers(config)}
 

@@ -75,7 +75,7 @@ class IntegrationsById(MethodView):
         integration = service.get_integration(
             principal=current_principal(), integration_id=integration_id
         )
-        if not_modified(integration.id, integration.version):
+        if not_modified(integration):
             return Response(status=304, headers=etag_header(integration))
         return integration, etag_header(integration)
 

@@ -17,14 +17,20 @@ from werkzeug.datastructures import ETags
 from tenant_config.platform.errors import PreconditionFailed, PreconditionRequired, VersionConflict
 
 
-def etag_for(resource_id: uuid.UUID, version: int) -> str:
-    """Return the strong ETag (unquoted) of a resource at a version."""
-    return hashlib.sha1(f"{resource_id}:{version}".encode(), usedforsecurity=False).hexdigest()
+def etag_for(resource_id: uuid.UUID, version: int, *, revealed: bool = False) -> str:
+    """Return the strong ETag (unquoted) of a resource at a version, masked or revealed."""
+    # A revealed secret and its mask are two representations of one version: two ETags.
+    text = f"{resource_id}:{version}" + (":revealed" if revealed else "")
+    return hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()
 
 
-def not_modified(resource_id: uuid.UUID, version: int) -> bool:
-    """Tell whether the request's If-None-Match already names this version."""
-    return request.if_none_match.contains_weak(etag_for(resource_id, version))
+def _etag_of(resource) -> str:
+    return etag_for(resource.id, resource.version, revealed=getattr(resource, "revealed", False))
+
+
+def not_modified(resource) -> bool:
+    """Tell whether the request's If-None-Match already names this representation."""
+    return request.if_none_match.contains_weak(_etag_of(resource))
 
 
 @dataclass(frozen=True)
@@ -47,7 +53,10 @@ class Expectation:
 
     def check(self, resource_id: uuid.UUID, current: int) -> None:
         """Raise unless the resource at version `current` is what the caller expects."""
-        if self.if_match is not None and not self.if_match.contains(etag_for(resource_id, current)):
+        if self.if_match is not None and not any(
+            self.if_match.contains(etag_for(resource_id, current, revealed=revealed))
+            for revealed in (False, True)
+        ):
             raise PreconditionFailed(
                 "The resource has changed since the ETag in If-Match was issued.",
                 extensions={"currentVersion": current},
@@ -65,7 +74,7 @@ class Expectation:
 
 def etag_header(resource) -> dict[str, str]:
     """Return the ETag response header of a versioned resource."""
-    return {"ETag": f'"{etag_for(resource.id, resource.version)}"'}
+    return {"ETag": f'"{_etag_of(resource)}"'}
 
 
 ETAG_HEADER_DOC = {

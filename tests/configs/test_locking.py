@@ -145,3 +145,49 @@ def test_delete_honours_if_match_and_body_version(client, headers, integration, 
 def test_delete_without_precondition_is_allowed(client, headers, integration, new_config):
     config = new_config()
     assert client.delete(url(integration, config), headers=headers).status_code == 204
+
+
+def test_a_masked_and_a_revealed_config_have_their_own_etags(
+    client, headers, sensitive_headers, integration, new_config
+):
+    config = new_config(name="secret", value="hunter2", sensitive=True)
+    masked = client.get(url(integration, config), headers=headers)
+    revealed = client.get(url(integration, config), headers=sensitive_headers)
+    assert (masked.get_json()["value"], revealed.get_json()["value"]) == ("********", "hunter2")
+    assert masked.headers["ETag"] != revealed.headers["ETag"]
+    # A cached mask is not "not modified" for a caller who may see the secret, and back.
+    again = client.get(
+        url(integration, config),
+        headers=sensitive_headers | {"If-None-Match": masked.headers["ETag"]},
+    )
+    assert (again.status_code, again.get_json()["value"]) == (200, "hunter2")
+    cached = client.get(
+        url(integration, config),
+        headers=sensitive_headers | {"If-None-Match": revealed.headers["ETag"]},
+    )
+    assert cached.status_code == 304
+    # Either ETag names version 0 for If-Match.
+    body = {"group": "g", "name": "secret", "value": "hunter3", "sensitive": True}
+    changed = client.put(
+        url(integration, config),
+        json=body,
+        headers=sensitive_headers | {"If-Match": masked.headers["ETag"]},
+    )
+    assert changed.status_code == 200, changed.get_json()
+    stale = client.put(
+        url(integration, config),
+        json=body,
+        headers=headers | {"If-Match": revealed.headers["ETag"]},
+    )
+    assert stale.status_code == 412
+
+
+def test_a_plain_config_has_one_etag_for_every_reader(
+    client, headers, sensitive_headers, integration, new_config
+):
+    config = new_config(name="plain", value="v")
+    etags = {
+        client.get(url(integration, config), headers=h).headers["ETag"]
+        for h in (headers, sensitive_headers)
+    }
+    assert len(etags) == 1
