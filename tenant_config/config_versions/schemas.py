@@ -6,7 +6,7 @@ from marshmallow import Schema, fields, validate
 
 from tenant_config.config_versions.models import OPERATIONS
 from tenant_config.config_versions.queries import MAX_VERSION
-from tenant_config.configs.schemas import ConfigListArgsSchema, ConfigSchema
+from tenant_config.configs.schemas import ConfigFilterArgsSchema, ConfigSchema
 from tenant_config.platform.pagination import PageArgsSchema, page_schema
 from tenant_config.platform.schemas import Timestamp
 
@@ -24,8 +24,8 @@ class ConfigVersionSchema(ConfigSchema):
     )
 
 
-class ConfigVersionListArgsSchema(ConfigListArgsSchema):
-    SORTABLE = (*ConfigListArgsSchema.SORTABLE, "tenantConfig", "operation")
+class ConfigVersionListArgsSchema(ConfigFilterArgsSchema):
+    SORTABLE = (*ConfigFilterArgsSchema.SORTABLE, "tenantConfig", "operation")
 
 
 class OneConfigVersionListArgsSchema(PageArgsSchema):

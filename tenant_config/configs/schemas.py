@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from datetime import datetime
 
+from marshmallow import Schema, ValidationError, fields, validate, validates
+
+from tenant_config.platform.clock import utcnow
 from tenant_config.platform.encryption.masking import MASK
 from tenant_config.platform.pagination import PageArgsSchema, page_schema
 from tenant_config.platform.schemas import (
@@ -11,6 +14,7 @@ from tenant_config.platform.schemas import (
     ChangeReason,
     ResourceSchema,
     Text,
+    Timestamp,
     UUIDText,
     WritableResourceSchema,
 )
@@ -122,7 +126,7 @@ class RestoreSchema(Schema):
     reason = ChangeReason()
 
 
-class ConfigListArgsSchema(PageArgsSchema):
+class ConfigFilterArgsSchema(PageArgsSchema):
     SORTABLE = (
         *("id", "version", "createdAt", "updatedAt", "createdBy", "updatedBy"),
         *("group", "name", "label", "description", "value", "sensitive"),
@@ -132,4 +136,23 @@ class ConfigListArgsSchema(PageArgsSchema):
     name = Text()
 
 
-ConfigPageSchema = page_schema(ConfigSchema, "ConfigPage")
+class ConfigListArgsSchema(ConfigFilterArgsSchema):
+    asOf = fields.AwareDateTime(
+        metadata={
+            "description": "An RFC 3339 instant with its offset: the configs as they stood then, "
+            "from the history (not in the future).",
+            "example": "2026-11-30T12:00:00Z",
+        }
+    )
+
+    @validates("asOf")
+    def validate_as_of(self, value: datetime, **_kwargs) -> None:
+        if value > utcnow():
+            raise ValidationError("Must not be in the future: the history ends now.")
+
+
+ConfigPageSchema = page_schema(
+    ConfigSchema,
+    "ConfigPage",
+    asOf=Timestamp(),  # the instant asked for, when `asOf` was sent
+)

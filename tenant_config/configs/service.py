@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from tenant_config.config_versions import as_of
 from tenant_config.config_versions.models import CREATE, UPDATE
 from tenant_config.config_versions.recorder import record_change, record_deletion
 from tenant_config.configs import queries
@@ -93,7 +94,11 @@ def get_config(*, principal: Principal, integration_id: uuid.UUID, config_id: uu
 def list_configs(
     *, principal: Principal, integration_id: uuid.UUID, args: Mapping[str, Any]
 ) -> Page:
-    """Return one page of an integration's configs, as the caller may see them."""
+    """Return one page of an integration's configs (now, or `asOf` an instant), as shown."""
+    if args.get("asOf") is not None:
+        return as_of.integration_configs_at(
+            principal=principal, integration_id=integration_id, args=args
+        )
     integration = get_integration(principal=principal, integration_id=integration_id)
     query = queries.filtered(select(Config).where(Config.integration_id == integration.id), args)
     page = paginate(query, args=args, columns=queries.SORT_COLUMNS, tiebreak=Config.id)

@@ -56,7 +56,7 @@ class Configs(MethodView):
         page = service.list_configs(
             principal=current_principal(), integration_id=integration_id, args=args
         )
-        return page.to_dict(), cache_headers(*page.content)
+        return page.to_dict(as_of=args.get("asOf")), cache_headers(*page.content)
 
     @protected(blp, CONFIG_WRITE)
     @blp.arguments(ConfigWriteSchema, example=EXAMPLE)

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from tenant_config.config_versions import as_of
 from tenant_config.configs import queries
 from tenant_config.configs.models import Config
 from tenant_config.connectors.catalog import known_connectors
@@ -23,6 +24,10 @@ def lookup_configs(
     """Return one page of the configs a connector keeps for a partner tenant."""
     if connector not in known_connectors():
         raise NotFound("The connector does not exist.")
+    if args.get("asOf") is not None:
+        return as_of.lookup_at(
+            principal=principal, connector=connector, partner_tenant=partner_tenant, args=args
+        )
     query = (
         select(Config)
         .join(Config.integration)

@@ -39,4 +39,4 @@ class PartnerTenantConfigs(MethodView):
             partner_tenant=partner_tenant,
             args=args,
         )
-        return page.to_dict(), cache_headers(*page.content)
+        return page.to_dict(as_of=args.get("asOf")), cache_headers(*page.content)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates
@@ -64,12 +65,13 @@ class PageInfoSchema(Schema):
     totalPages = fields.Integer(metadata={"example": 1})
 
 
-def page_schema(item_schema: type[Schema], name: str) -> type[Schema]:
+def page_schema(item_schema: type[Schema], name: str, **extra: fields.Field) -> type[Schema]:
     """Return the `{"content": [...], "page": {...}}` schema for a list of `item_schema`."""
     return Schema.from_dict(
         {
             "content": fields.List(fields.Nested(item_schema), required=True),
             "page": fields.Nested(PageInfoSchema, required=True),
+            **extra,
         },
         name=name,
     )
@@ -88,9 +90,10 @@ class Page:
         """Return the same page with each row passed through `shape`."""
         return replace(self, content=[shape(row) for row in self.content])
 
-    def to_dict(self) -> dict:
+    def to_dict(self, *, as_of: datetime | None = None) -> dict:
+        """Return the answer envelope; a point-in-time answer echoes its instant."""
         pages = (self.total + self.size - 1) // self.size
-        return {
+        answer = {
             "content": self.content,
             "page": {
                 "number": self.number,
@@ -99,6 +102,7 @@ class Page:
                 "totalPages": pages,
             },
         }
+        return answer if as_of is None else answer | {"asOf": as_of}
 
 
 def paginate(

@@ -48,8 +48,6 @@ class Boolean(fields.Boolean):
 class Timestamp(fields.DateTime):
     """UTC, ISO 8601 with `Z`, to the microsecond."""
 
-    FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
-
     def __init__(self, **kwargs):
         # A custom `format=` would reach the spec as `format: null` (invalid): serialize here.
         metadata = {
@@ -59,7 +57,10 @@ class Timestamp(fields.DateTime):
         super().__init__(dump_only=True, metadata=metadata, **kwargs)
 
     def _serialize(self, value, attr, obj, **kwargs):
-        return None if value is None else value.astimezone(UTC).strftime(self.FORMAT)
+        if value is None:
+            return None
+        # isoformat pads the year to four digits where strftime's %Y may not (year 135).
+        return value.astimezone(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
 
 
 class ResourceSchema(Schema):

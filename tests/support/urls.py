@@ -17,3 +17,11 @@ def history(client: FlaskClient, headers: dict, integration: dict, config: dict)
     answer = client.get(f"{configs_url(integration)}/versions{query}", headers=headers)
     assert answer.status_code == 200, answer.get_json()
     return [row for row in answer.get_json()["content"] if row["tenantConfig"] == config["id"]]
+
+
+def lookup_url(integration: dict) -> str:
+    """The connector lookup of `integration`'s connector and partner tenant."""
+    return (
+        f"/connectors/{integration['connector']}/partnertenants/"
+        f"{integration['partnerTenant']}/configs"
+    )
