@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, func, select
 
+from tenant_config.config_versions import queries
 from tenant_config.config_versions.models import DELETE, ConfigVersion
 from tenant_config.integrations.queries import get_integration
 from tenant_config.platform.database import db
@@ -20,20 +21,12 @@ from tenant_config.platform.encryption.masking import shown_to
 from tenant_config.platform.pagination import Page, paginate
 from tenant_config.platform.tenancy import Principal, visible_to
 
+# The config list's sort fields, read from the history row that was the config's state.
 SORT_COLUMNS = {
-    "id": ConfigVersion.tenant_config_id,
-    "version": ConfigVersion.version,
-    "createdAt": ConfigVersion.created_at,
-    "updatedAt": ConfigVersion.updated_at,
-    "createdBy": ConfigVersion.created_by,
-    "updatedBy": ConfigVersion.updated_by,
-    "group": ConfigVersion.group,
-    "name": ConfigVersion.name,
-    "label": ConfigVersion.label,
-    "description": ConfigVersion.description,
-    "value": ConfigVersion.value,
-    "sensitive": ConfigVersion.sensitive,
-}
+    name: column
+    for name, column in queries.SORT_COLUMNS.items()
+    if name not in {"tenantConfig", "operation"}
+} | {"id": ConfigVersion.tenant_config_id}
 
 
 class AsConfig:

@@ -15,6 +15,23 @@ from tenant_config.platform.database import db
 from tenant_config.platform.errors import NotFound
 from tenant_config.platform.tenancy import Principal, visible_to
 
+SORT_COLUMNS = {
+    "id": ConfigVersion.id,
+    "version": ConfigVersion.version,
+    "createdAt": ConfigVersion.created_at,
+    "updatedAt": ConfigVersion.updated_at,
+    "createdBy": ConfigVersion.created_by,
+    "updatedBy": ConfigVersion.updated_by,
+    "group": ConfigVersion.group,
+    "name": ConfigVersion.name,
+    "label": ConfigVersion.label,
+    "description": ConfigVersion.description,
+    "value": ConfigVersion.value,
+    "sensitive": ConfigVersion.sensitive,
+    "tenantConfig": ConfigVersion.tenant_config_id,
+    "operation": ConfigVersion.operation,
+}
+
 # A version beyond any stored one (and beyond PostgreSQL's integer) is simply unknown.
 MAX_VERSION = 2**31 - 1
 

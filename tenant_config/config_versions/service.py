@@ -17,23 +17,6 @@ from tenant_config.platform.errors import NotFound
 from tenant_config.platform.pagination import Page, paginate
 from tenant_config.platform.tenancy import Principal, visible_to
 
-SORT_COLUMNS = {
-    "id": ConfigVersion.id,
-    "version": ConfigVersion.version,
-    "createdAt": ConfigVersion.created_at,
-    "updatedAt": ConfigVersion.updated_at,
-    "createdBy": ConfigVersion.created_by,
-    "updatedBy": ConfigVersion.updated_by,
-    "group": ConfigVersion.group,
-    "name": ConfigVersion.name,
-    "label": ConfigVersion.label,
-    "description": ConfigVersion.description,
-    "value": ConfigVersion.value,
-    "sensitive": ConfigVersion.sensitive,
-    "tenantConfig": ConfigVersion.tenant_config_id,
-    "operation": ConfigVersion.operation,
-}
-
 
 def list_versions(
     *, principal: Principal, integration_id: uuid.UUID, args: Mapping[str, Any]
@@ -52,7 +35,7 @@ def list_versions(
     for name in ("group", "name"):
         if args.get(name) is not None:
             query = query.where(getattr(ConfigVersion, name) == args[name])
-    page = paginate(query, args=args, columns=SORT_COLUMNS, tiebreak=ConfigVersion.id)
+    page = paginate(query, args=args, columns=queries.SORT_COLUMNS, tiebreak=ConfigVersion.id)
     return page.map(lambda row: shown_to(principal, row))
 
 
@@ -67,7 +50,7 @@ def list_config_versions(
     history = queries.config_history(
         principal=principal, integration_id=integration_id, config_id=config_id
     )
-    page = paginate(history, args=args, columns=SORT_COLUMNS, tiebreak=ConfigVersion.id)
+    page = paginate(history, args=args, columns=queries.SORT_COLUMNS, tiebreak=ConfigVersion.id)
     if page.total == 0:  # every config has its CREATE row: none visible, no such config
         raise NotFound("The config does not exist.")
     return page.map(lambda row: shown_to(principal, row))

@@ -15,23 +15,6 @@ from tests.support.problems import LIST_URL, assert_invalid_token, assert_proble
 from tests.support.tokens import TokenFactory, generate_key
 
 
-@pytest.fixture(scope="module")
-def k1():
-    return generate_key("idp-k1")
-
-
-@pytest.fixture(scope="module")
-def k2():
-    return generate_key("idp-k2")
-
-
-@pytest.fixture
-def idp(k1):
-    server = FakeIdP([k1])
-    yield server
-    server.close()
-
-
 @pytest.fixture
 def url_app(make_app, idp):
     """An app that loads its keys from the fake IdP; settings overridable per test."""

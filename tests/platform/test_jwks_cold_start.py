@@ -11,29 +11,11 @@ import requests
 
 from tenant_config.platform import jwks
 from tenant_config.platform.database import db
-from tests.support.forge import FakeIdP
 from tests.support.problems import LIST_URL, assert_problem, bearer
 from tests.support.servers import TIMEOUT
-from tests.support.tokens import TokenFactory, generate_key
+from tests.support.tokens import TokenFactory
 
 THREADS = 16
-
-
-@pytest.fixture(scope="module")
-def k1():
-    return generate_key("cold-k1")
-
-
-@pytest.fixture(scope="module")
-def k2():
-    return generate_key("cold-k2")
-
-
-@pytest.fixture
-def idp(k1):
-    server = FakeIdP([k1])
-    yield server
-    server.close()
 
 
 @pytest.fixture
