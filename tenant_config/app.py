@@ -19,6 +19,7 @@ from tenant_config.operations.logs import init_request_logging
 from tenant_config.operations.ratelimit import init_ratelimit
 from tenant_config.platform.api import Api, api_config, check_url, register_docs_assets
 from tenant_config.platform.auth import init_auth
+from tenant_config.platform.changes import init_changes
 from tenant_config.platform.database import configure_engine, db, engine_options
 from tenant_config.platform.encryption.column import init_encryption
 from tenant_config.platform.problem_responses import register_error_handlers
@@ -52,6 +53,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     with app.app_context():
         configure_engine(db.engine)
         metrics.init_metrics(app, db.engine)
+        init_changes(app, db.engine)
     Migrate(app, db, directory=str(MIGRATIONS))
     init_auth(app, settings)
     init_ratelimit(app, settings)

@@ -16,6 +16,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from tenant_config.config_versions.models import DELETE, RESTORE, ConfigVersion
 from tenant_config.configs.models import Config
+from tenant_config.platform.changes import announce, change_key
 from tenant_config.platform.clock import utcnow
 from tenant_config.platform.database import scrub_after_commit
 from tenant_config.platform.encryption.column import keyring
@@ -139,6 +140,7 @@ def _seal_history(session: Session, config: Config) -> None:
 
 def _append(session: Session, row: ConfigVersion) -> ConfigVersion:
     session.add(row)
+    announce(session, change_key(row.connector, row.partner_tenant))  # wakes change waits
     return row
 
 

@@ -151,6 +151,17 @@ class ConfigListArgsSchema(ConfigFilterArgsSchema):
             raise ValidationError("Must not be in the future: the history ends now.")
 
 
+class LookupArgsSchema(ConfigListArgsSchema):
+    wait = fields.Integer(
+        validate=validate.Range(min=1, max=60),
+        metadata={
+            "description": "With If-None-Match: wait up to this many seconds for a change "
+            "(200 with the new ETag as soon as one lands), else 304.",
+            "example": 30,
+        },
+    )
+
+
 ConfigPageSchema = page_schema(
     ConfigSchema,
     "ConfigPage",

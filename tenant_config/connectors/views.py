@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from flask.views import MethodView
 
-from tenant_config.configs.schemas import ConfigListArgsSchema, ConfigPageSchema
+from tenant_config.configs.schemas import ConfigPageSchema, LookupArgsSchema
 from tenant_config.connectors import service
+from tenant_config.connectors.waits import waits_for_change
 from tenant_config.platform.api import Blueprint
 from tenant_config.platform.auth import current_principal, protected
 from tenant_config.platform.encryption.masking import cache_headers
@@ -27,8 +28,9 @@ blp = Blueprint(
 @blp.route("/partnertenants/<string(maxlength=255):partner_tenant>/configs")
 class PartnerTenantConfigs(MethodView):
     @protected(blp, CONFIG_READ)
+    @waits_for_change
     @conditional_page
-    @blp.arguments(ConfigListArgsSchema, location="query", error_status_code=400)
+    @blp.arguments(LookupArgsSchema, location="query", error_status_code=400)
     @blp.response(200, ConfigPageSchema, headers=PAGE_ETAG_HEADER_DOC)
     @blp.alt_response(304, description=PAGE_NOT_MODIFIED)
     def get(self, args: dict, connector: str, partner_tenant: str):
