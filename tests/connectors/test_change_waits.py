@@ -141,3 +141,29 @@ def test_a_write_on_any_worker_wakes_waiters_on_every_worker(serve, make_token):
     assert all(a.json()["content"][0]["value"] == "changed" for a in answers)
     assert time.monotonic() - changed_at < 5
     assert isinstance(answers[0], requests.Response)
+
+
+def test_another_tenants_change_never_ends_a_strangers_wait(
+    client, headers, make_token, integration, new_config
+):
+    """A stranger sees an empty lookup, and waiting on it tells nothing of the owner's writes."""
+    config = new_config(name="p", value="v0")
+    stranger = {"Authorization": f"Bearer {make_token(tenants=['someone-else'])}"}
+    empty = client.get(lookup_url(integration), headers=stranger)
+    assert empty.get_json()["content"] == []
+
+    def wait():
+        started = time.monotonic()
+        answer = client.get(
+            lookup_url(integration),
+            query_string={"wait": 2},
+            headers=stranger | {"If-None-Match": empty.headers["ETag"]},
+        )
+        return answer, time.monotonic() - started
+
+    with ThreadPoolExecutor(1) as pool:
+        waiter = pool.submit(wait)
+        time.sleep(0.5)
+        change(client, headers, integration, config, "v1")
+        answer, elapsed = waiter.result(timeout=30)
+    assert (answer.status_code, elapsed >= 2) == (304, True)
