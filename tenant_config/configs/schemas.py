@@ -167,3 +167,18 @@ ConfigPageSchema = page_schema(
     "ConfigPage",
     asOf=Timestamp(),  # the instant asked for, when `asOf` was sent
 )
+
+
+class ConfigPatchSchema(ConfigWriteSchema):
+    """An RFC 7396 merge patch of a config: only the fields sent change; `null` removes one."""
+
+    group = Text(min_length=1)
+    name = Text(min_length=1)
+    label = Text(allow_none=True)
+    description = Text(max_length=DESCRIPTION_MAX_LENGTH, allow_none=True)
+    value = Text(
+        max_length=VALUE_MAX_LENGTH,
+        allow_none=True,
+        metadata={"description": "Left out, a stored value (a secret too) stays as it is."},
+    )
+    sensitive = Boolean()

@@ -7,17 +7,18 @@ import uuid
 from flask import Response, url_for
 from flask.views import MethodView
 
-from tenant_config.configs import restore, service
+from tenant_config.configs import patch, restore, service
 from tenant_config.configs.schemas import (
     ANSWER_EXAMPLE,
     EXAMPLE,
     ConfigListArgsSchema,
     ConfigPageSchema,
+    ConfigPatchSchema,
     ConfigSchema,
     ConfigWriteSchema,
     RestoreSchema,
 )
-from tenant_config.platform.api import Blueprint
+from tenant_config.platform.api import MERGE_PATCH, Blueprint
 from tenant_config.platform.auth import current_principal, protected
 from tenant_config.platform.encryption.masking import cache_headers
 from tenant_config.platform.openapi_docs import CONFIG_CREATED_LINKS
@@ -104,6 +105,24 @@ class ConfigsById(MethodView):
             integration_id=integration_id,
             config_id=config_id,
             data=data,
+            expect=Expectation.from_request(data.get("version"), required=True),
+        )
+        return config, {**etag_header(config), **cache_headers(config)}
+
+    @protected(blp, CONFIG_WRITE)
+    @blp.arguments(ConfigPatchSchema, content_type=MERGE_PATCH, example={"value": "false"})
+    @blp.response(200, ConfigSchema, headers=ETAG_HEADER_DOC)
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(409, response="CONFLICT")
+    @blp.alt_response(412, response="PRECONDITION_FAILED")
+    @blp.alt_response(428, response="PRECONDITION_REQUIRED")
+    def patch(self, data: dict, integration_id: uuid.UUID, config_id: uuid.UUID):
+        """Change some of a config's fields: an RFC 7396 merge patch (preconditions as PUT)."""
+        config = patch.patch_config(
+            principal=current_principal(),
+            integration_id=integration_id,
+            config_id=config_id,
+            patch=data,
             expect=Expectation.from_request(data.get("version"), required=True),
         )
         return config, {**etag_header(config), **cache_headers(config)}

@@ -16,7 +16,7 @@ ALLOWED_HEADERS = [
     "traceparent",
 ]
 EXPOSED_HEADERS = ["ETag", "Location", "X-Request-ID", "Retry-After", "WWW-Authenticate"]
-METHODS = ["GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS"]
+METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 PREFLIGHT_MAX_AGE = 600
 # Blueprints whose answers hold configuration: a shared cache must never keep them.
 PRIVATE_BLUEPRINTS = frozenset({"configs", "config_versions", "connectors"})

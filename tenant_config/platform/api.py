@@ -14,6 +14,7 @@ import flask_swagger_ui
 from flask import Flask, abort, current_app, request
 from flask_smorest.utils import prepare_response
 from webargs.flaskparser import FlaskParser
+from werkzeug.exceptions import UnsupportedMediaType
 
 from tenant_config.platform import problem_responses, problems
 from tenant_config.platform.errors import InvalidQuery
@@ -28,6 +29,10 @@ RETRY_AFTER_DOC = {
     }
 }
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+JSON = "application/json"
+MERGE_PATCH = "application/merge-patch+json"
+# The one media type each method's body may have: a PATCH is an RFC 7396 merge patch.
+BODY_MEDIA_TYPES = {"PATCH": MERGE_PATCH}
 SWAGGER_UI_ASSETS = Path(flask_swagger_ui.__file__).parent / "dist"
 
 
@@ -83,8 +88,13 @@ def check_json_body() -> None:
         if len(body) >= BODY_MAX_BYTES and request.environ["wsgi.input"].read(1):
             abort(413, "The request body is larger than 64 KiB.")
         has_body = bool(body)
-    if request.method in BODY_METHODS and has_body and not request.is_json:
-        abort(415, "The request body must be application/json.")
+    expected = BODY_MEDIA_TYPES.get(request.method, JSON)
+    # Not `request.is_json`: that takes any `+json` type, and a merge patch is no replacement.
+    if request.method in BODY_METHODS and has_body and request.mimetype != expected:
+        error = UnsupportedMediaType(f"The request body must be {expected}.")
+        if request.method == "PATCH":
+            error.data = {"headers": {"Accept-Patch": MERGE_PATCH}}  # RFC 5789, 2.2
+        raise error
 
 
 def check_query() -> None:
