@@ -8,6 +8,7 @@ from flask import Flask, Response, redirect
 from flask_migrate import Migrate
 
 from tenant_config.config_versions import views as config_versions_views
+from tenant_config.configs import batch_views as config_batches_views
 from tenant_config.configs import views as configs_views
 from tenant_config.connectors import views as connectors_views
 from tenant_config.integrations import views as integrations_views
@@ -28,7 +29,13 @@ from tenant_config.platform.sizes import BODY_MAX_BYTES
 from tenant_config.platform.tracing import trace_id
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
-RESOURCES = (integrations_views, config_versions_views, configs_views, connectors_views)
+RESOURCES = (
+    integrations_views,
+    config_versions_views,
+    configs_views,
+    config_batches_views,
+    connectors_views,
+)
 
 
 def create_app(settings: Settings | None = None) -> Flask:

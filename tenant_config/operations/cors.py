@@ -19,7 +19,7 @@ EXPOSED_HEADERS = ["ETag", "Location", "X-Request-ID", "Retry-After", "WWW-Authe
 METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 PREFLIGHT_MAX_AGE = 600
 # Blueprints whose answers hold configuration: a shared cache must never keep them.
-PRIVATE_BLUEPRINTS = frozenset({"configs", "config_versions", "connectors"})
+PRIVATE_BLUEPRINTS = frozenset({"configs", "config_batches", "config_versions", "connectors"})
 
 
 def init_cors(app: Flask, settings: Settings) -> None:
