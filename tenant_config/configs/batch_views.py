@@ -6,12 +6,19 @@ import uuid
 
 from flask import current_app
 from flask.views import MethodView
+from marshmallow import RAISE
 
-from tenant_config.configs import batch
-from tenant_config.configs.batch_schemas import BatchArgsSchema, BatchResultSchema, BatchSchema
+from tenant_config.configs import batch, export
+from tenant_config.configs.batch_schemas import (
+    BatchArgsSchema,
+    BatchResultSchema,
+    BatchSchema,
+    ExportSchema,
+    NoArgsSchema,
+)
 from tenant_config.platform.api import Blueprint
 from tenant_config.platform.auth import current_principal, protected
-from tenant_config.platform.scopes import CONFIG_WRITE
+from tenant_config.platform.scopes import CONFIG_READ, CONFIG_WRITE
 
 blp = Blueprint(
     "config_batches",
@@ -20,6 +27,7 @@ blp = Blueprint(
     description="Many configs of an integration at once: atomic batches, export and compare.",
 )
 
+NO_STORE = {"Cache-Control": "no-store"}
 BATCH_EXAMPLE = {
     "operations": [
         {"op": "create", "body": {"group": "g", "name": "timeout", "value": "30"}},
@@ -37,7 +45,7 @@ BATCH_EXAMPLE = {
 @blp.route("/batch")
 class Batch(MethodView):
     @protected(blp, CONFIG_WRITE)
-    @blp.arguments(BatchArgsSchema, location="query", error_status_code=400)
+    @blp.arguments(BatchArgsSchema, location="query", unknown=RAISE, error_status_code=400)
     @blp.arguments(BatchSchema, example=BATCH_EXAMPLE)
     @blp.response(200, BatchResultSchema)
     @blp.alt_response(404, response="NOT_FOUND")
@@ -59,5 +67,24 @@ class Batch(MethodView):
             on_conflict=args["onConflict"],
             preconditions_required=current_app.config["TENANT_CONFIG"].require_precondition,
         )
-        headers = {"Cache-Control": "no-store"} if result.revealed else {}
-        return {"results": result.results}, headers
+        return {"results": result.results}, NO_STORE if result.revealed else {}
+
+
+@blp.route("/export")
+class Export(MethodView):
+    @protected(blp, CONFIG_READ)
+    @blp.arguments(NoArgsSchema, location="query", unknown=RAISE, error_status_code=400)
+    @blp.response(200, ExportSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    def get(self, _args: dict, integration_id: uuid.UUID):
+        """Export every config of an integration as a batch of creates (not paged).
+
+        POST it to another integration's `/configs/batch` to copy the configs there. A
+        sensitive value is exported only to a caller with `ReadSensitive` (the answer is then
+        `no-store`); for anyone else it is left out and marked `valueOmitted`, and the batch
+        refuses such a create until the value is filled in.
+        """
+        exported = export.export_configs(
+            principal=current_principal(), integration_id=integration_id
+        )
+        return exported.document, NO_STORE if exported.revealed else {}
