@@ -122,3 +122,39 @@ class ExportSchema(Schema):
     operations = fields.List(fields.Nested(ExportedOperationSchema), required=True)
     exportedFrom = fields.UUID()
     exportedAt = Timestamp()
+
+
+class CompareArgsSchema(Schema):
+    with_ = fields.UUID(
+        required=True,
+        data_key="with",
+        metadata={"description": "The integration to compare with (`there`; `here` is `{ti}`)."},
+    )
+
+
+class ChangeSchema(Schema):
+    field = fields.String(metadata={"example": "value"})
+    here = fields.Raw(metadata={"description": "The value in `{ti}`."})
+    there = fields.Raw(metadata={"description": "The value in `with`."})
+    compared = fields.Boolean(
+        metadata={"description": "false: a secret the caller may not read was not compared."}
+    )
+
+
+class DifferenceSchema(Schema):
+    name = fields.String()
+    changes = fields.List(fields.Nested(ChangeSchema))
+
+
+class NamedConfigSchema(Schema):
+    name = fields.String()
+    group = fields.String()
+
+
+class ComparisonSchema(Schema):
+    integration = fields.UUID()
+    with_ = fields.UUID(attribute="with", data_key="with")
+    onlyHere = fields.List(fields.Nested(NamedConfigSchema))
+    onlyThere = fields.List(fields.Nested(NamedConfigSchema))
+    different = fields.List(fields.Nested(DifferenceSchema))
+    same = fields.List(fields.String())

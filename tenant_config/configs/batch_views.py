@@ -8,11 +8,13 @@ from flask import current_app
 from flask.views import MethodView
 from marshmallow import RAISE
 
-from tenant_config.configs import batch, export
+from tenant_config.configs import batch, compare, export
 from tenant_config.configs.batch_schemas import (
     BatchArgsSchema,
     BatchResultSchema,
     BatchSchema,
+    CompareArgsSchema,
+    ComparisonSchema,
     ExportSchema,
     NoArgsSchema,
 )
@@ -88,3 +90,23 @@ class Export(MethodView):
             principal=current_principal(), integration_id=integration_id
         )
         return exported.document, NO_STORE if exported.revealed else {}
+
+
+@blp.route("/compare")
+class Compare(MethodView):
+    @protected(blp, CONFIG_READ)
+    @blp.arguments(CompareArgsSchema, location="query", unknown=RAISE, error_status_code=400)
+    @blp.response(200, ComparisonSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    def get(self, args: dict, integration_id: uuid.UUID):
+        """Compare the configs of this integration (`here`) with another's (`there`) by name.
+
+        Lists the names only here, only there, those that differ (field by field) and those
+        that agree. Secrets are compared, and shown, only to a caller with `ReadSensitive`
+        (the answer is then `no-store`); for anyone else a config sensitive on either side
+        lists `{"field": "value", "compared": false}`. Copy with an export and a batch.
+        """
+        comparison = compare.compare_configs(
+            principal=current_principal(), integration_id=integration_id, other_id=args["with_"]
+        )
+        return comparison.document, NO_STORE if comparison.revealed else {}

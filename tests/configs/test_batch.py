@@ -312,3 +312,27 @@ def test_racing_batches_on_one_config_let_one_win_and_undo_the_other(api, rounds
         assert (
             sum(1 for rows in history.values() if rows[0]["name"].startswith("new-")) == round_ + 1
         )
+
+
+def test_racing_skip_copies_of_one_name_create_it_once_and_skip_it_once(api, rounds):
+    integration = api.integration()
+    path = f"/tenantintegrations/{integration['id']}/configs"
+    for round_ in range(rounds):
+        name = f"shared-{round_}"
+        ops = [{"op": "create", "body": body(name, f"from-{n}")} for n in range(2)]
+        answers = api.race(
+            *[
+                ("POST", f"{path}/batch?onConflict=skip", {"json": {"operations": [op]}})
+                for op in ops
+            ]
+        )
+        assert [a.status_code for a in answers] == [200, 200]
+        outcomes = sorted(a.json()["results"][0]["outcome"] for a in answers)
+        assert outcomes == ["created", "skipped"]
+        created = next(a for a in answers if a.json()["results"][0]["outcome"] == "created")
+        listed = api.call("GET", path, params={"name": name}).json()["content"]
+        assert [(c["name"], c["value"], c["version"]) for c in listed] == [
+            (name, created.json()["results"][0]["config"]["value"], 0)
+        ]
+        rows = api.history(integration)[listed[0]["id"]]
+        assert [(r["version"], r["operation"]) for r in rows] == [(0, "CREATE")]
