@@ -71,10 +71,6 @@ class BatchSchema(Schema):
     exportedAt = Text(metadata={"description": "Informative: when it was exported."})
 
 
-class NoArgsSchema(Schema):
-    """The query of a route that takes no parameter: any is refused (400)."""
-
-
 class BatchArgsSchema(Schema):
     onConflict = Text(
         load_default="abort",

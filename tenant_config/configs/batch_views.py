@@ -6,7 +6,6 @@ import uuid
 
 from flask import current_app
 from flask.views import MethodView
-from marshmallow import RAISE
 
 from tenant_config.configs import batch, compare, export
 from tenant_config.configs.batch_schemas import (
@@ -16,7 +15,6 @@ from tenant_config.configs.batch_schemas import (
     CompareArgsSchema,
     ComparisonSchema,
     ExportSchema,
-    NoArgsSchema,
 )
 from tenant_config.platform.api import Blueprint
 from tenant_config.platform.auth import current_principal, protected
@@ -47,7 +45,7 @@ BATCH_EXAMPLE = {
 @blp.route("/batch")
 class Batch(MethodView):
     @protected(blp, CONFIG_WRITE)
-    @blp.arguments(BatchArgsSchema, location="query", unknown=RAISE, error_status_code=400)
+    @blp.arguments(BatchArgsSchema, location="query", error_status_code=400)
     @blp.arguments(BatchSchema, example=BATCH_EXAMPLE)
     @blp.response(200, BatchResultSchema)
     @blp.alt_response(404, response="NOT_FOUND")
@@ -75,10 +73,9 @@ class Batch(MethodView):
 @blp.route("/export")
 class Export(MethodView):
     @protected(blp, CONFIG_READ)
-    @blp.arguments(NoArgsSchema, location="query", unknown=RAISE, error_status_code=400)
     @blp.response(200, ExportSchema)
     @blp.alt_response(404, response="NOT_FOUND")
-    def get(self, _args: dict, integration_id: uuid.UUID):
+    def get(self, integration_id: uuid.UUID):
         """Export every config of an integration as a batch of creates (not paged).
 
         POST it to another integration's `/configs/batch` to copy the configs there. A
@@ -95,7 +92,7 @@ class Export(MethodView):
 @blp.route("/compare")
 class Compare(MethodView):
     @protected(blp, CONFIG_READ)
-    @blp.arguments(CompareArgsSchema, location="query", unknown=RAISE, error_status_code=400)
+    @blp.arguments(CompareArgsSchema, location="query", error_status_code=400)
     @blp.response(200, ComparisonSchema)
     @blp.alt_response(404, response="NOT_FOUND")
     def get(self, args: dict, integration_id: uuid.UUID):
