@@ -142,6 +142,17 @@ def test_an_update_needs_a_precondition_and_a_delete_does_not(
     assert answer.get_json()["results"][0]["version"] == 1
 
 
+def test_an_update_needs_no_precondition_when_the_setting_says_so(
+    make_app, headers, integration, new_config
+):
+    config = new_config(name="c")
+    relaxed = make_app(require_precondition=False).test_client()
+    update = {"op": "update", "id": config["id"], "body": body("c", "x")}
+    answer = post(relaxed, headers, integration, [update])
+    assert answer.status_code == 200, answer.get_json()
+    assert answer.get_json()["results"][0]["config"]["version"] == 1
+
+
 @pytest.mark.parametrize(
     ("operations", "where"),
     [
