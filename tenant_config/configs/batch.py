@@ -61,6 +61,7 @@ def apply_batch(
     operations: Sequence[Mapping[str, Any]],
     on_conflict: str = "abort",
     preconditions_required: bool = True,
+    reason: str | None = None,
 ) -> BatchResult:
     """Apply every operation in order in one transaction, or raise BatchFailed and apply none."""
     results: list[dict[str, Any]] = []
@@ -71,7 +72,7 @@ def apply_batch(
             principal=principal, integration_id=integration_id, lock="share"
         )
         _lock_configs(session, integration, operations)
-        run = _Run(principal, integration, session, on_conflict, preconditions_required)
+        run = _Run(principal, integration, session, on_conflict, preconditions_required, reason)
         for index, operation in enumerate(operations):
             try:
                 with session.begin_nested():
@@ -117,9 +118,12 @@ class _Run:
     session: Session
     on_conflict: str
     preconditions_required: bool
+    reason: str | None
 
     def apply(self, operation: Mapping[str, Any]) -> tuple[dict[str, Any], Shown | None]:
         """Apply one operation; return its result and the config as shown."""
+        # The most specific reason given: the body's, the operation's, else the batch's.
+        reason = operation.get("reason") or self.reason
         if operation["op"] == "delete":
             config = self._get(operation["id"])
             deleted = {"id": config.id, "version": config.version + 1}
@@ -128,9 +132,10 @@ class _Run:
                 integration_id=self.integration.id,
                 config_id=config.id,
                 expect=self._expectation(operation),
+                reason=reason,
             )
             return {"outcome": "deleted", **deleted}, None
-        body = operation["body"]
+        body = {**operation["body"], "reason": operation["body"].get("reason") or reason}
         _check_value(body, create=operation["op"] == "create")
         if operation["op"] == "update":
             return self._update(self._get(operation["id"]), body, self._expectation(operation))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from tenant_config.configs.schemas import ConfigSchema, ConfigWriteSchema
-from tenant_config.platform.schemas import Boolean, Text, Timestamp
+from tenant_config.platform.schemas import Boolean, ChangeReason, Text, Timestamp
 
 MAX_OPERATIONS = 500
 OPERATIONS = ("create", "update", "delete")
@@ -43,13 +43,15 @@ class OperationSchema(Schema):
         metadata={"description": "Instead of `expectedVersion`: the config's ETag (412)."},
     )
     body = fields.Nested(BatchConfigSchema)
+    reason = ChangeReason()
 
     @validates_schema
     def check_shape(self, data: dict, **_kwargs) -> None:
         """Ask each kind of operation for what it needs, and nothing it would ignore."""
         op = data.get("op")
         needs = {"create": {"body"}, "update": {"id", "body"}, "delete": {"id"}}.get(op, set())
-        takes = needs | ({"expected_version", "if_match"} if op in ("update", "delete") else set())
+        takes = needs | {"reason"}
+        takes |= {"expected_version", "if_match"} if op in ("update", "delete") else set()
         errors = {
             **{name: ["Required by this operation."] for name in needs if name not in data},
             **{name: ["Not taken by this operation."] for name in data.keys() - takes - {"op"}},
@@ -69,6 +71,7 @@ class BatchSchema(Schema):
     )
     exportedFrom = fields.UUID(metadata={"description": "Informative: the exported integration."})
     exportedAt = Text(metadata={"description": "Informative: when it was exported."})
+    reason = ChangeReason()  # of every operation that gives none of its own
 
 
 class BatchArgsSchema(Schema):
@@ -128,7 +131,7 @@ class CompareArgsSchema(Schema):
     )
 
 
-class ChangeSchema(Schema):
+class ComparedFieldSchema(Schema):
     field = fields.String(metadata={"example": "value"})
     here = fields.Raw(metadata={"description": "The value in `{ti}`."})
     there = fields.Raw(metadata={"description": "The value in `with`."})
@@ -139,7 +142,7 @@ class ChangeSchema(Schema):
 
 class DifferenceSchema(Schema):
     name = fields.String()
-    changes = fields.List(fields.Nested(ChangeSchema))
+    changes = fields.List(fields.Nested(ComparedFieldSchema))
 
 
 class NamedConfigSchema(Schema):

@@ -38,7 +38,8 @@ BATCH_EXAMPLE = {
             "body": {"group": "g", "name": "retries", "value": "5"},
         },
         {"op": "delete", "id": "0c3f8a52-7a36-4a4e-9f5e-3c2d3b1e0f11", "expectedVersion": 0},
-    ]
+    ],
+    "reason": "Ticket OPS-1234: new HTTP settings",
 }
 
 
@@ -58,7 +59,8 @@ class Batch(MethodView):
         On failure nothing changes and one problem answers: its status and type are those of
         the first failing operation (by index), and `errors.operations` names every failing
         operation by index with its own `type`, `status` and `detail`. An export document is
-        a batch of creates; `onConflict` says what to do with names that exist.
+        a batch of creates; `onConflict` says what to do with names that exist. Each history
+        row keeps the most specific `reason`: the body's, the operation's, else the batch's.
         """
         result = batch.apply_batch(
             principal=current_principal(),
@@ -66,6 +68,7 @@ class Batch(MethodView):
             operations=body["operations"],
             on_conflict=args["onConflict"],
             preconditions_required=current_app.config["TENANT_CONFIG"].require_precondition,
+            reason=body["reason"],
         )
         return {"results": result.results}, NO_STORE if result.revealed else {}
 

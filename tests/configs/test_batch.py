@@ -153,6 +153,34 @@ def test_an_update_needs_no_precondition_when_the_setting_says_so(
     assert answer.get_json()["results"][0]["config"]["version"] == 1
 
 
+def test_each_history_row_keeps_the_most_specific_change_reason(
+    client, headers, integration, new_config
+):
+    first, second = new_config(name="first"), new_config(name="second")
+    ops = [
+        {"op": "create", "body": body("fresh", reason="in the body")},
+        {"op": "create", "reason": "on the operation", "body": body("fresh2")},
+        {"op": "update", "id": first["id"], "expectedVersion": 0, "body": body("first", "x")},
+        {"op": "delete", "id": second["id"], "reason": "gone for good"},
+    ]
+    url_ = f"{url(integration)}/batch"
+    answer = client.post(url_, json={"operations": ops, "reason": "OPS-1"}, headers=headers)
+    assert answer.status_code == 200, answer.get_json()
+    _, rows = state(client, headers, integration)
+    reasons = {(r["name"], r["operation"]): r["reason"] for r in rows}
+    assert reasons == {
+        ("first", "CREATE"): None,
+        ("first", "UPDATE"): "OPS-1",
+        ("fresh", "CREATE"): "in the body",
+        ("fresh2", "CREATE"): "on the operation",
+        ("second", "CREATE"): None,
+        ("second", "DELETE"): "gone for good",
+    }
+    too_long = [{"op": "delete", "id": first["id"], "reason": "x" * 1025}]
+    problem = assert_problem(post(client, headers, integration, too_long), 422)
+    assert "reason" in problem["errors"]["operations"]["0"]
+
+
 @pytest.mark.parametrize(
     ("operations", "where"),
     [

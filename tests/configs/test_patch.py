@@ -203,3 +203,14 @@ def test_a_reader_cannot_patch(client, make_token, tenant, integration, new_conf
     reader = bearer(make_token(scopes=("ConnTenantConfigApi:TenantConfig:Read",), tenants=[tenant]))
     answer = patch(client, reader, integration, config, {"label": "x", "version": 0})
     assert_problem(answer, 403)
+
+
+def test_a_patch_records_its_change_reason(client, headers, integration, new_config):
+    config = new_config()
+    body = {"label": "x", "version": 0, "reason": "OPS-7: clearer label"}
+    assert patch(client, headers, integration, config, body).status_code == 200
+    rows = history(client, headers, integration, config)
+    assert [(r["operation"], r["reason"]) for r in rows] == [
+        ("CREATE", None),
+        ("UPDATE", "OPS-7: clearer label"),
+    ]
