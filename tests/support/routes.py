@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import threading
 import uuid
 from collections.abc import Iterator
 
@@ -15,11 +16,16 @@ from tenant_config.platform.database import db
 
 @contextlib.contextmanager
 def sql_statements(app: Flask) -> Iterator[list]:
-    """Collect (statement, parameters) of everything sent to the database meanwhile."""
+    """Collect (statement, parameters) that this thread's requests send to the database.
+
+    Only this thread's: the change feed's watcher polls the same engine from its own thread.
+    """
     seen: list = []
+    caller = threading.get_ident()
 
     def record(_conn, _cursor, statement, parameters, _context, _many) -> None:
-        seen.append((statement, parameters))
+        if threading.get_ident() == caller:
+            seen.append((statement, parameters))
 
     with app.app_context():
         engine = db.engine
