@@ -15,8 +15,9 @@ import time
 
 import psycopg
 from flask import Flask, current_app
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.orm import Session
+from sqlalchemy.pool import NullPool
 
 CHANNEL = "tenant_config_changes"
 EXTENSION = "tenant_config.changes"
@@ -92,10 +93,13 @@ class ChangeFeed:
                 time.sleep(RECONNECT_SECONDS)
 
     def _poll(self) -> None:
+        # A connection of its own, outside the app's pool: polls neither wait for the pool
+        # nor show in its metrics.
+        poller = create_engine(self.engine.url, poolclass=NullPool)
         last = None
         while True:
             try:
-                with self.engine.connect() as connection:
+                with poller.connect() as connection:
                     now = connection.execute(
                         text("SELECT max(rowid) FROM tenant_config_versions")
                     ).scalar()
