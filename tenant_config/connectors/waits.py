@@ -17,6 +17,8 @@ def waits_for_change(view: Callable[..., Response]) -> Callable[..., Response]:
 
     @functools.wraps(view)
     def wrapper(*args, connector: str, partner_tenant: str, **kwargs) -> Response:
+        if "wait" not in request.args:
+            return view(*args, connector=connector, partner_tenant=partner_tenant, **kwargs)
         key = change_key(connector, partner_tenant)
         position = feed().position(key)  # read first: a change landing meanwhile still counts
         response = view(*args, connector=connector, partner_tenant=partner_tenant, **kwargs)

@@ -75,7 +75,9 @@ class ChangeFeed:
             if self._watcher is None or not self._watcher.is_alive():
                 listen = self.engine.dialect.name == "postgresql"
                 self._watcher = threading.Thread(
-                    target=self._listen if listen else self._poll, name="change-feed", daemon=True
+                    target=self._listen if listen else self._poll,
+                    name=f"change-feed-{id(self):x}",
+                    daemon=True,
                 )
                 self._watcher.start()
 
