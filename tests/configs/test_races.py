@@ -26,6 +26,21 @@ def put(config: dict, value: str, **options) -> dict:
     return {"json": {"group": "g", "name": config["name"], "value": value}} | options
 
 
+def assert_one_put_won(api, integration, config, values, answers, lost: int, kind: str) -> None:
+    """One PUT of `values` stored version 1; each other got `lost` naming version 1; one row."""
+    assert sorted(statuses(answers)) == [200, lost, lost, lost]
+    winner = next(v for v, a in zip(values, answers, strict=True) if a.status_code == 200)
+    for answer in answers:
+        if answer.status_code == lost:
+            assert answer.json()["type"] == kind
+            assert answer.json()["currentVersion"] == 1
+    stored = api.call("GET", path(integration, config)).json()
+    assert (stored["version"], stored["value"]) == (1, winner)
+    rows = api.history(integration)[config["id"]]
+    assert operations(rows) == [(0, "CREATE"), (1, "UPDATE")]
+    assert rows[1]["value"] == winner
+
+
 def test_racing_deletes_of_a_config_leave_one_delete_row(api, rounds):
     integration = api.integration()
     for round_ in range(rounds):
@@ -53,17 +68,7 @@ def test_racing_puts_with_the_same_body_version_let_one_win(api, rounds):
                 for v in values
             ]
         )
-        assert sorted(statuses(answers)) == [200, 409, 409, 409]
-        winner = next(v for v, a in zip(values, answers, strict=True) if a.status_code == 200)
-        for answer in answers:
-            if answer.status_code == 409:
-                assert answer.json()["type"] == CONFLICT
-                assert answer.json()["currentVersion"] == 1
-        stored = api.call("GET", path(integration, config)).json()
-        assert (stored["version"], stored["value"]) == (1, winner)
-        rows = api.history(integration)[config["id"]]
-        assert operations(rows) == [(0, "CREATE"), (1, "UPDATE")]
-        assert rows[1]["value"] == winner
+        assert_one_put_won(api, integration, config, values, answers, 409, CONFLICT)
 
 
 def test_racing_if_match_puts_let_one_win_and_name_the_current_version(api, rounds):
@@ -78,17 +83,7 @@ def test_racing_if_match_puts_let_one_win_and_name_the_current_version(api, roun
                 for v in values
             ]
         )
-        assert sorted(statuses(answers)) == [200, 412, 412, 412]
-        winner = next(v for v, a in zip(values, answers, strict=True) if a.status_code == 200)
-        for answer in answers:
-            if answer.status_code == 412:
-                assert answer.json()["type"] == PRECONDITION_FAILED
-                assert answer.json()["currentVersion"] == 1
-        stored = api.call("GET", path(integration, config)).json()
-        assert (stored["version"], stored["value"]) == (1, winner)
-        rows = api.history(integration)[config["id"]]
-        assert operations(rows) == [(0, "CREATE"), (1, "UPDATE")]
-        assert rows[1]["value"] == winner
+        assert_one_put_won(api, integration, config, values, answers, 412, PRECONDITION_FAILED)
 
 
 def test_a_put_racing_a_delete_is_recorded_before_it_or_answers_404(api, rounds):
