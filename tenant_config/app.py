@@ -18,6 +18,7 @@ from tenant_config.operations.cors import init_cors
 from tenant_config.operations.devkeys import ensure_dev_keys
 from tenant_config.operations.logs import init_request_logging
 from tenant_config.operations.ratelimit import init_ratelimit
+from tenant_config.parameters import views as parameters_views
 from tenant_config.platform.api import Api, api_config, check_url, register_docs_assets
 from tenant_config.platform.auth import init_auth
 from tenant_config.platform.changes import init_changes
@@ -35,6 +36,7 @@ RESOURCES = (
     configs_views,
     config_batches_views,
     connectors_views,
+    parameters_views,
 )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields
 
-from tenant_config.connectors.catalog import validate_connector
+from tenant_config.connectors.queries import validate_connector
 from tenant_config.platform.pagination import PageArgsSchema, page_schema
 from tenant_config.platform.schemas import (
     Boolean,
@@ -73,7 +73,7 @@ class IntegrationWriteSchema(WritableResourceSchema):
         required=True,
         validate=validate_connector,
         metadata={
-            "description": "A connector code the service knows (TENANT_CONFIG_CONNECTORS). "
+            "description": "A connector code of the catalog (GET /connectors). "
             + FIXED["description"],
             "example": "BIGCOMMERCE_OSERIES",
         },

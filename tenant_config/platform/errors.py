@@ -7,9 +7,11 @@ from tenant_config.platform.problems import (
     CONCURRENT_CHANGE,
     DUPLICATE,
     FORBIDDEN,
+    IN_USE,
     INSUFFICIENT_SCOPE,
     INVALID_QUERY,
     INVALID_TOKEN,
+    INVALIDATES_CONFIGS,
     NOT_EMPTY,
     NOT_FOUND,
     PRECONDITION_FAILED,
@@ -64,6 +66,16 @@ class ConcurrentChange(DomainError):
 
 class NotEmpty(DomainError):
     problem = NOT_EMPTY
+
+
+class InvalidatesConfigs(DomainError):
+    """A definition change would leave stored configs that no longer satisfy it."""
+
+    problem = INVALIDATES_CONFIGS
+
+
+class InUse(DomainError):
+    problem = IN_USE
 
 
 class PreconditionFailed(DomainError):

@@ -20,7 +20,6 @@ from tenant_config.platform.settings_checks import (
 __all__ = ["ConfigurationError", "Settings"]
 DEFAULT_ALGORITHMS = ("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384")
 ASYMMETRIC_ALGORITHMS = frozenset((*DEFAULT_ALGORITHMS, "ES512", "EdDSA"))
-DEFAULT_CONNECTORS = ("BIGCOMMERCE_OSERIES", "SAPTAX_OSERIES", "ARIBA2_OSERIES")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 DEV_ISSUER = "tenant-config-development"
 DEV_AUDIENCE = "tenant-config"
@@ -45,7 +44,7 @@ class Settings:
     jwt_algorithms: tuple[str, ...] = DEFAULT_ALGORITHMS
     jwt_leeway_seconds: int = 30
     require_precondition: bool = True
-    connectors: tuple[str, ...] = DEFAULT_CONNECTORS
+
     log_level: str = "INFO"
     db_pool_size: int = 5
     db_max_overflow: int = 10
@@ -134,7 +133,6 @@ class Settings:
             "jwt_clients_claim": read.text("JWT_CLIENTS_CLAIM", "clients"),
             "jwt_partner_tenants_claim": read.text("JWT_PARTNER_TENANTS_CLAIM", "partner_tenants"),
             "require_precondition": read.boolean("REQUIRE_PRECONDITION", True),
-            "connectors": read.items("CONNECTORS") or DEFAULT_CONNECTORS,
             "proxy_hops": read.integer("PROXY_HOPS", 0),
             "metrics_require_token": read.boolean("METRICS_REQUIRE_TOKEN", False),
             "ratelimit": read.text("RATELIMIT", DEFAULT_RATELIMIT),

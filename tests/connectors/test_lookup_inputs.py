@@ -8,7 +8,7 @@ from urllib.parse import quote
 
 import pytest
 
-from tenant_config.platform.settings import DEFAULT_CONNECTORS
+from tests.support.catalog import own_connector
 
 NOT_FOUND = "urn:tenant-config:problem:not-found"
 
@@ -30,13 +30,15 @@ def test_an_unknown_connector_is_a_404_problem_not_an_empty_page(
     assert response.get_json()["detail"] == "The connector does not exist."
 
 
-def test_a_known_connector_without_integrations_is_an_empty_page(make_app, headers):
-    app = make_app(connectors=(*DEFAULT_CONNECTORS, "NEW_CONNECTOR"))
-    response = app.test_client().get(lookup_url("NEW_CONNECTOR", "pt-1"), headers=headers)
+def test_a_connector_added_to_the_catalog_is_looked_up_without_a_restart(
+    client, make_token, headers
+):
+    code = f"NEW_{uuid.uuid4().hex[:8].upper()}"
+    assert client.get(lookup_url(code, "pt-1"), headers=headers).status_code == 404
+    code = own_connector(client, make_token)
+    response = client.get(lookup_url(code, "pt-1"), headers=headers)
     assert response.status_code == 200
     assert response.get_json()["content"] == []
-    default = make_app().test_client().get(lookup_url("NEW_CONNECTOR", "pt-1"), headers=headers)
-    assert default.status_code == 404
 
 
 @pytest.mark.parametrize("segment", ["connector", "partner_tenant"])

@@ -1,0 +1,1 @@
+"""Parameter definitions of connectors: /connectors/{connector}/parameters."""
