@@ -96,7 +96,8 @@ def _aim(case, world) -> None:
         params["integration_id"] = world["integration"]["id"]
         if "config_id" in params:
             params["config_id"] = world["config"]["id"]
-    if "connector" in params and str(params.get("partner_tenant", ""))[:1] in "abcdef012":
+    partner_tenant = str(params.get("partner_tenant", ""))
+    if "connector" in params and partner_tenant and partner_tenant[:1] in "abcdef012":
         params["connector"] = world["integration"]["connector"]
         params["partner_tenant"] = world["integration"]["partnerTenant"]
     if isinstance(case.body, dict):

@@ -6,11 +6,13 @@ Create Date: 2026-11-30 23:00:00.000000
 
 The catalog makes the known connectors data. This migration fills it with the connectors that
 ship under tenant_config/connectors/definitions, and with every connector an existing
-integration already uses (under its code as display name, free-form), so that no stored
-integration is left with an unknown connector. connector_parameter_versions is append-only,
+integration already uses or TENANT_CONFIG_CONNECTORS (the setting the catalog replaces) names
+(under its code as display name, free-form), so that no stored integration and no connector an
+operator allowed is left unknown. connector_parameter_versions is append-only,
 guarded by a trigger on each backend like tenant_config_versions.
 
 """
+import os
 import uuid
 from datetime import UTC, datetime
 
@@ -109,7 +111,8 @@ def seed(connectors, parameters, history):
     shipped = shipped_definitions()
     codes = {connector["code"] for connector in shipped}
     used = bind.execute(sa.text("SELECT DISTINCT connector FROM tenant_integrations")).scalars()
-    for code in sorted(set(used) - codes):
+    allowed = [code.strip() for code in os.environ.get("TENANT_CONFIG_CONNECTORS", "").split(",")]
+    for code in sorted({*used, *filter(None, allowed)} - codes):
         shipped.append({"code": code, "display_name": code, "description": None, "strict": False,
                         "parameters": []})
     for connector in shipped:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from marshmallow import ValidationError
 from sqlalchemy import select
 
 from tenant_config.connectors.models import Connector
 from tenant_config.platform.database import db
-from tenant_config.platform.errors import NotFound
+from tenant_config.platform.errors import NotFound, ValidationFailed
 
 SORT_COLUMNS = {
     "id": Connector.id,
@@ -20,20 +19,26 @@ SORT_COLUMNS = {
 }
 
 
-def find_connector(code: str) -> Connector | None:
-    """Return the connector of this code, or None."""
-    return db.session.scalar(select(Connector).where(Connector.code == code))
+def find_connector(code: str, *, lock: str | None = None) -> Connector | None:
+    """Return the connector of this code, or None; `lock` "share" or "update" locks its row."""
+    query = select(Connector).where(Connector.code == code)
+    if lock is not None:
+        query = query.with_for_update(read=lock == "share")
+    return db.session.scalar(query)
 
 
-def get_connector(code: str) -> Connector:
+def get_connector(code: str, *, lock: str | None = None) -> Connector:
     """Return the connector of this code; a code the catalog lacks is NotFound."""
-    if (connector := find_connector(code)) is None:
+    if (connector := find_connector(code, lock=lock)) is None:
         raise NotFound("The connector does not exist.")
     return connector
 
 
-def validate_connector(code: str) -> None:
-    """Refuse a connector code the catalog does not hold (a field validator)."""
-    if find_connector(code) is None:
+def require_known(code: str) -> Connector:
+    """Return the connector a new integration names, share-locked; an unknown one is 422."""
+    if (connector := find_connector(code, lock="share")) is None:
         known = db.session.scalars(select(Connector.code).order_by(Connector.code)).all()
-        raise ValidationError(f"Unknown connector; one of: {', '.join(known)}.")
+        raise ValidationFailed(
+            "Unknown connector.", errors={"connector": [f"One of: {', '.join(known)}."]}
+        )
+    return connector

@@ -82,7 +82,7 @@ def put_connector(
         )
     try:
         with transaction():
-            connector = queries.find_connector(code)
+            connector = queries.find_connector(code, lock="update")
             created = connector is None
             if created:
                 if expect.if_match is not None or expect.version is not None:
@@ -105,7 +105,7 @@ def put_connector(
 def delete_connector(*, principal: Principal, code: str, expect: Expectation) -> None:
     """Remove a connector no integration uses, with its definitions (their history stays)."""
     with transaction() as session:
-        connector = queries.get_connector(code)
+        connector = queries.get_connector(code, lock="update")
         expect.check(connector.id, connector.version)
         used = session.scalar(select(func.count()).where(Integration.connector == code))
         if used:

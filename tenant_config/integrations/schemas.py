@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields
 
-from tenant_config.connectors.queries import validate_connector
 from tenant_config.platform.pagination import PageArgsSchema, page_schema
 from tenant_config.platform.schemas import (
     Boolean,
@@ -71,7 +70,6 @@ class IntegrationWriteSchema(WritableResourceSchema):
     partnerTenantName = Text(attribute="partner_tenant_name", allow_none=True)
     connector = Text(
         required=True,
-        validate=validate_connector,
         metadata={
             "description": "A connector code of the catalog (GET /connectors). "
             + FIXED["description"],

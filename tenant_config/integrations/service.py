@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from tenant_config.config_versions.recorder import record_deletion
 from tenant_config.configs.models import Config
+from tenant_config.connectors.queries import require_known
 from tenant_config.integrations.models import Integration
 from tenant_config.integrations.queries import get_integration
 from tenant_config.platform.clock import utcnow
@@ -70,6 +71,7 @@ def create_integration(*, principal: Principal, data: Mapping[str, Any]) -> Inte
     data = {k: v for k, v in data.items() if k != "version"}
     try:
         with transaction() as session:
+            require_known(data["connector"])  # locked: it cannot leave the catalog meanwhile
             integration = Integration(**data)
             integration.stamp(principal.identity)
             session.add(integration)

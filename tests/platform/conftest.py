@@ -18,6 +18,7 @@ def world(integration, new_config) -> dict:
             "config_id": config["id"],
             "connector": integration["connector"],
             "partner_tenant": integration["partnerTenant"],
+            "name": "messageLogEnabled",  # a shipped connector's parameter
             "filename": "swagger-ui.css",
             "version": "0",
         },

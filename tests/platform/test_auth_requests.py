@@ -7,7 +7,7 @@ import uuid
 import pytest
 
 from tenant_config.platform import scopes
-from tenant_config.platform.scopes import METRICS_READ
+from tenant_config.platform.scopes import ADMIN, METRICS_READ
 from tests.support.forge import claims, sign_rs256
 from tests.support.problems import (
     LIST_URL,
@@ -166,7 +166,7 @@ def test_tokens_shaped_like_common_identity_providers(client, signing_key, idp):
 
 
 def test_every_operation_documents_its_scope(client):
-    known = {*ALL_SCOPES, METRICS_READ}
+    known = {*ALL_SCOPES, METRICS_READ, ADMIN}
     spec = client.get("/openapi.json").get_json()
     operations = [
         operation

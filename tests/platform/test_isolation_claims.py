@@ -142,6 +142,7 @@ SAMPLE_ARGUMENTS = {
     "config_id": uuid.uuid4(),
     "connector": "BIGCOMMERCE_OSERIES",
     "partner_tenant": "x",
+    "name": "messageLogEnabled",
     "version": 0,
 }
 

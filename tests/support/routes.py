@@ -55,6 +55,10 @@ def body_for(endpoint: str, method: str, world: dict) -> dict | None:
     """A valid body for the write operations, so that nothing but the odd part is wrong."""
     if method not in ("POST", "PUT"):
         return None
+    if endpoint.startswith("connectors."):
+        return {"displayName": "A connector", "version": 0}
+    if endpoint.startswith("parameters."):
+        return {"group": "g", "name": "messageLogEnabled", "type": "boolean", "version": 0}
     if endpoint.endswith("Restore"):
         return {"version": 0, "expectedVersion": 0}
     if endpoint.startswith("integrations."):
