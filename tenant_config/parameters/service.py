@@ -13,10 +13,21 @@ from sqlalchemy.exc import IntegrityError
 from tenant_config.connectors.queries import get_connector
 from tenant_config.parameters import queries
 from tenant_config.parameters.impact import InvalidConfig, invalid_configs
-from tenant_config.parameters.models import CREATE, DEFINITION_FIELDS, UPDATE, Parameter
+from tenant_config.parameters.models import (
+    CREATE,
+    DEFINITION_FIELDS,
+    UPDATE,
+    Parameter,
+    ParameterVersion,
+)
 from tenant_config.parameters.recorder import record_change, record_deletion
 from tenant_config.platform.database import LostRace, retried, transaction, violates_foreign_key
-from tenant_config.platform.errors import Duplicate, InvalidatesConfigs, ValidationFailed
+from tenant_config.platform.errors import (
+    Duplicate,
+    InvalidatesConfigs,
+    NotFound,
+    ValidationFailed,
+)
 from tenant_config.platform.pagination import Page, paginate
 from tenant_config.platform.preconditions import Expectation
 from tenant_config.platform.tenancy import Principal
@@ -33,6 +44,20 @@ def get_parameter(*, connector: str, name: str) -> Parameter:
     """Return one parameter definition of a connector."""
     get_connector(connector)
     return queries.get_parameter(connector, name)
+
+
+def list_parameter_versions(*, connector: str, name: str, args: Mapping[str, Any]) -> Page:
+    """Return one page of the history of a connector's parameter (also once it was deleted)."""
+    history = select(ParameterVersion).where(
+        ParameterVersion.connector == connector, ParameterVersion.name == name
+    )
+    page = paginate(
+        history, args=args, columns=queries.VERSION_SORT_COLUMNS, tiebreak=ParameterVersion.id
+    )
+    if page.total == 0:  # every definition has its CREATE row: none, no such parameter ever
+        get_connector(connector)
+        raise NotFound("The connector never had a parameter of this name.")
+    return page
 
 
 @dataclass
