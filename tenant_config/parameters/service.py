@@ -73,13 +73,23 @@ class DefinitionChange:
 
 
 def _check_impact(
-    connector: str, data: Mapping[str, Any], *, dry_run: bool, force: bool
+    connector: str,
+    data: Mapping[str, Any],
+    *,
+    before: Mapping[str, Any] | None,
+    dry_run: bool,
+    force: bool,
 ) -> list[InvalidConfig]:
+    """Return the configs `data` refuses; refuse a change that breaks one `before` accepted."""
     invalid = invalid_configs(connector, data)
-    if invalid and not dry_run and not force:
+    # Configs the current definition refuses already are not this change's doing.
+    already = set() if before is None else {i.config_id for i in invalid_configs(connector, before)}
+    broken = [item for item in invalid if item.config_id not in already]
+    if broken and not dry_run and not force:
         raise InvalidatesConfigs(
-            f"{len(invalid)} stored config(s) would not satisfy this definition: fix them, or "
-            "send force=true to change it anyway (dryRun=true shows them without a change).",
+            f"{len(broken)} stored config(s) that satisfy the current definition would not "
+            "satisfy this one: fix them, or send force=true to change it anyway (dryRun=true "
+            "shows them without a change). invalidConfigs lists every config it refuses.",
             extensions={"invalidConfigs": [invalid_config_answer(item) for item in invalid]},
         )
     return invalid
@@ -123,9 +133,12 @@ def create_parameter(
                 raise Duplicate(
                     f"The connector defines a parameter named {data['name']!r} already."
                 )
-            invalid = _check_impact(connector, data, dry_run=dry_run, force=force)
+            invalid = _check_impact(connector, data, before=None, dry_run=dry_run, force=force)
             parameter = Parameter(id=uuid.uuid4(), connector=connector, **_fields(data))
-            if not dry_run:
+            if dry_run:  # as it would be; never added to the session
+                parameter.version = 0
+                parameter.stamp(principal.identity)
+            else:
                 record_change(
                     session, parameter, CREATE, by=principal.identity, reason=data["reason"]
                 )
@@ -160,11 +173,14 @@ def replace_parameter(
         get_connector(connector)
         parameter = queries.get_parameter(connector, name, for_write=not dry_run)
         expect.check(parameter.id, parameter.version)
-        invalid = _check_impact(connector, data, dry_run=dry_run, force=force)
+        before = parameter.definition()
+        invalid = _check_impact(connector, data, before=before, dry_run=dry_run, force=force)
+        changed = before != _fields(data)
         if dry_run:
             parameter = Parameter(**{**_copy(parameter), **_fields(data)})
+            parameter.version += changed  # as it would be
             return DefinitionChange(parameter, invalid, dry_run)
-        if parameter.definition() != _fields(data):
+        if changed:
             for key, value in _fields(data).items():
                 setattr(parameter, key, value)
             record_change(session, parameter, UPDATE, by=principal.identity, reason=data["reason"])
