@@ -39,7 +39,7 @@ class DefaultValue(fields.Field):
 
     def _deserialize(self, value: Any, attr, data, **kwargs) -> str:
         if isinstance(value, str):
-            return value
+            return Text(max_length=VALUE_MAX_LENGTH).deserialize(value)  # no NUL, valid UTF-8
         if isinstance(value, bool):
             return "true" if value else "false"
         if isinstance(value, int | float | dict | list):
