@@ -11,9 +11,11 @@ from flask_migrate import check, downgrade, upgrade
 from sqlalchemy.exc import DBAPIError
 
 from tenant_config.config_versions.models import ConfigVersion
+from tenant_config.parameters.models import ParameterVersion
 from tenant_config.platform.database import db
 from tenant_config.platform.encryption.column import keyring
 from tenant_config.platform.encryption.keyring import Sealed, Secret
+from tests.support.tokens import ALL_SCOPES
 
 HISTORY = ConfigVersion.__table__
 FIRST_REVISION = "703a2ddefc5c"
@@ -160,3 +162,68 @@ def test_upgrade_encrypts_sensitive_values_stored_in_plain_text(fresh_app):
         # Refused at 6af70a967593 (the later steps down are rolled back, or not, per backend).
         now = db.session.scalar(sa.text("SELECT version_num FROM alembic_version"))
         assert now in {head, "6af70a967593"}
+
+
+PARAMETER_HISTORY = ParameterVersion.__table__
+UPDATABLE = (
+    *("client", "clientName", "tenant", "tenantName", "partnerTenant", "partnerTenantName"),
+    "connector",
+)
+BEFORE_CATALOG = "b7e41c2d8f05"
+
+
+PARAMETER_CHANGES = {
+    "label": {"label": "changed"},
+    "reason": {"reason": None},
+    "version": {"version": PARAMETER_HISTORY.c.version + 1},
+    "definition": {"type": "string", "pattern": "^x"},
+}
+
+
+@pytest.mark.parametrize("change", PARAMETER_CHANGES, ids=str)
+def test_parameter_history_refuses_an_update(app, change):
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(PARAMETER_HISTORY)) > 0
+        db.session.rollback()
+    _refused(app, sa.update(PARAMETER_HISTORY).values(PARAMETER_CHANGES[change]))
+
+
+def test_parameter_history_refuses_a_delete(app):
+    _refused(app, sa.delete(PARAMETER_HISTORY))
+
+
+def test_upgrade_puts_connectors_that_integrations_use_into_the_catalog(fresh_app, make_token):
+    app = fresh_app()
+    integration_id, now = uuid.uuid4(), datetime.now(UTC)
+    audit = {"version": 0, "created_at": now, "created_by": "m", "updated_by": "m"}
+    names = {"client": str(uuid.uuid4()), "tenant": str(uuid.uuid4()), "partner_tenant": "p"}
+    names["connector"] = "LEGACY_ONE"
+    with app.app_context():
+        downgrade(revision=BEFORE_CATALOG)
+        with db.engine.begin() as connection:
+            connection.execute(
+                db.metadata.tables["tenant_integrations"].insert(),
+                {"id": integration_id, "name": "legacy", "updated_at": now, **names, **audit},
+            )
+        upgrade()
+        codes = db.session.scalars(sa.text("SELECT code FROM connectors ORDER BY code")).all()
+        db.session.rollback()
+    assert codes == ["ARIBA2_OSERIES", "BIGCOMMERCE_OSERIES", "LEGACY_ONE", "SAPTAX_OSERIES"]
+    token = make_token(scopes=["ConnTenantConfigApi:Admin", *ALL_SCOPES])
+    admin = {"Authorization": f"Bearer {token}"}
+    client = app.test_client()
+    connector = client.get("/connectors/LEGACY_ONE", headers=admin).get_json()
+    assert (connector["displayName"], connector["strict"]) == ("LEGACY_ONE", False)
+    integration = client.get(f"/tenantintegrations/{integration_id}", headers=admin).get_json()
+    replaced = client.put(
+        f"/tenantintegrations/{integration_id}",
+        json={key: integration[key] for key in UPDATABLE} | {"name": "kept", "version": 0},
+        headers=admin,
+    )
+    assert replaced.status_code == 200, replaced.get_json()
+    config = client.post(
+        f"/tenantintegrations/{integration_id}/configs",
+        json={"group": "g", "name": "n", "value": "v"},
+        headers=admin,
+    )
+    assert config.status_code == 201, config.get_json()

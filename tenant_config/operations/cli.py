@@ -1,4 +1,4 @@
-"""Operator commands: `flask --app wsgi dev-token`, `flask --app wsgi secrets ...`."""
+"""Operator commands: `flask --app wsgi dev-token`, `secrets ...`, `catalog ...`."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 from joserfc import jws
 
+from tenant_config.operations.catalog_cli import catalog_cli
 from tenant_config.operations.devkeys import issue_dev_token
 from tenant_config.operations.secrets_cli import secrets_cli
 from tenant_config.operations.serving import bind_setting, curl_target
@@ -144,3 +145,4 @@ def register_cli(app: Flask) -> None:
     """Add the operator commands to `flask`."""
     app.cli.add_command(dev_token)
     app.cli.add_command(secrets_cli)
+    app.cli.add_command(catalog_cli)

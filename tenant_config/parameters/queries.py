@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import Select, select
 
-from tenant_config.parameters.models import Parameter
+from tenant_config.parameters.models import Parameter, ParameterVersion
 from tenant_config.platform.database import db
 from tenant_config.platform.errors import NotFound
 
@@ -23,6 +23,11 @@ SORT_COLUMNS = {
     "label": Parameter.label,
     "type": Parameter.type,
     "required": Parameter.required,
+}
+VERSION_SORT_COLUMNS = {
+    **{field: getattr(ParameterVersion, column.key) for field, column in SORT_COLUMNS.items()},
+    "parameter": ParameterVersion.parameter_id,
+    "operation": ParameterVersion.operation,
 }
 
 

@@ -39,7 +39,7 @@ class DefaultValue(fields.Field):
 
     def _deserialize(self, value: Any, attr, data, **kwargs) -> str:
         if isinstance(value, str):
-            return value
+            return Text(max_length=VALUE_MAX_LENGTH).deserialize(value)  # no NUL, valid UTF-8
         if isinstance(value, bool):
             return "true" if value else "false"
         if isinstance(value, int | float | dict | list):
@@ -136,6 +136,34 @@ class ParameterListArgsSchema(PageArgsSchema):
 
 
 ParameterPageSchema = page_schema(ParameterSchema, "ParameterPage")
+
+
+class ParameterVersionSchema(ParameterSchema):
+    """A definition's full state at one version, and the operation that made it."""
+
+    parameter = fields.UUID(
+        attribute="parameter_id",
+        metadata={"description": "The definition's id (a name defined again gets a new one)."},
+    )
+    operation = fields.String(metadata={"enum": ["CREATE", "UPDATE", "DELETE"]})
+    reason = fields.String(
+        allow_none=True, metadata={"description": "The change reason the write gave, if any."}
+    )
+
+
+class ParameterVersionListArgsSchema(PageArgsSchema):
+    """Paging of one parameter's history: newest first unless `pageSort` says otherwise."""
+
+    SORTABLE = (*ParameterListArgsSchema.SORTABLE, "parameter", "operation")
+
+    pageSort = fields.List(
+        fields.String(validate=validate.Length(max=100)),
+        load_default=lambda: ["updatedAt,DESC", "version,DESC"],
+        metadata={"description": "`field,ASC|DESC`, repeatable; default `updatedAt,DESC`."},
+    )
+
+
+ParameterVersionPageSchema = page_schema(ParameterVersionSchema, "ParameterVersionPage")
 
 
 class InvalidConfigSchema(Schema):

@@ -13,10 +13,21 @@ from sqlalchemy.exc import IntegrityError
 from tenant_config.connectors.queries import get_connector
 from tenant_config.parameters import queries
 from tenant_config.parameters.impact import InvalidConfig, invalid_configs
-from tenant_config.parameters.models import CREATE, DEFINITION_FIELDS, UPDATE, Parameter
+from tenant_config.parameters.models import (
+    CREATE,
+    DEFINITION_FIELDS,
+    UPDATE,
+    Parameter,
+    ParameterVersion,
+)
 from tenant_config.parameters.recorder import record_change, record_deletion
 from tenant_config.platform.database import LostRace, retried, transaction, violates_foreign_key
-from tenant_config.platform.errors import Duplicate, InvalidatesConfigs, ValidationFailed
+from tenant_config.platform.errors import (
+    Duplicate,
+    InvalidatesConfigs,
+    NotFound,
+    ValidationFailed,
+)
 from tenant_config.platform.pagination import Page, paginate
 from tenant_config.platform.preconditions import Expectation
 from tenant_config.platform.tenancy import Principal
@@ -35,6 +46,20 @@ def get_parameter(*, connector: str, name: str) -> Parameter:
     return queries.get_parameter(connector, name)
 
 
+def list_parameter_versions(*, connector: str, name: str, args: Mapping[str, Any]) -> Page:
+    """Return one page of the history of a connector's parameter (also once it was deleted)."""
+    history = select(ParameterVersion).where(
+        ParameterVersion.connector == connector, ParameterVersion.name == name
+    )
+    page = paginate(
+        history, args=args, columns=queries.VERSION_SORT_COLUMNS, tiebreak=ParameterVersion.id
+    )
+    if page.total == 0:  # every definition has its CREATE row: none, no such parameter ever
+        get_connector(connector)
+        raise NotFound("The connector never had a parameter of this name.")
+    return page
+
+
 @dataclass
 class DefinitionChange:
     """A definition as written (or, in a dry run, as it would be) and the configs it refuses."""
@@ -48,13 +73,23 @@ class DefinitionChange:
 
 
 def _check_impact(
-    connector: str, data: Mapping[str, Any], *, dry_run: bool, force: bool
+    connector: str,
+    data: Mapping[str, Any],
+    *,
+    before: Mapping[str, Any] | None,
+    dry_run: bool,
+    force: bool,
 ) -> list[InvalidConfig]:
+    """Return the configs `data` refuses; refuse a change that breaks one `before` accepted."""
     invalid = invalid_configs(connector, data)
-    if invalid and not dry_run and not force:
+    # Configs the current definition refuses already are not this change's doing.
+    already = set() if before is None else {i.config_id for i in invalid_configs(connector, before)}
+    broken = [item for item in invalid if item.config_id not in already]
+    if broken and not dry_run and not force:
         raise InvalidatesConfigs(
-            f"{len(invalid)} stored config(s) would not satisfy this definition: fix them, or "
-            "send force=true to change it anyway (dryRun=true shows them without a change).",
+            f"{len(broken)} stored config(s) that satisfy the current definition would not "
+            "satisfy this one: fix them, or send force=true to change it anyway (dryRun=true "
+            "shows them without a change). invalidConfigs lists every config it refuses.",
             extensions={"invalidConfigs": [invalid_config_answer(item) for item in invalid]},
         )
     return invalid
@@ -98,9 +133,12 @@ def create_parameter(
                 raise Duplicate(
                     f"The connector defines a parameter named {data['name']!r} already."
                 )
-            invalid = _check_impact(connector, data, dry_run=dry_run, force=force)
+            invalid = _check_impact(connector, data, before=None, dry_run=dry_run, force=force)
             parameter = Parameter(id=uuid.uuid4(), connector=connector, **_fields(data))
-            if not dry_run:
+            if dry_run:  # as it would be; never added to the session
+                parameter.version = 0
+                parameter.stamp(principal.identity)
+            else:
                 record_change(
                     session, parameter, CREATE, by=principal.identity, reason=data["reason"]
                 )
@@ -135,11 +173,14 @@ def replace_parameter(
         get_connector(connector)
         parameter = queries.get_parameter(connector, name, for_write=not dry_run)
         expect.check(parameter.id, parameter.version)
-        invalid = _check_impact(connector, data, dry_run=dry_run, force=force)
+        before = parameter.definition()
+        invalid = _check_impact(connector, data, before=before, dry_run=dry_run, force=force)
+        changed = before != _fields(data)
         if dry_run:
             parameter = Parameter(**{**_copy(parameter), **_fields(data)})
+            parameter.version += changed  # as it would be
             return DefinitionChange(parameter, invalid, dry_run)
-        if parameter.definition() != _fields(data):
+        if changed:
             for key, value in _fields(data).items():
                 setattr(parameter, key, value)
             record_change(session, parameter, UPDATE, by=principal.identity, reason=data["reason"])

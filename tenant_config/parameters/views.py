@@ -13,6 +13,8 @@ from tenant_config.parameters.schemas import (
     ParameterListArgsSchema,
     ParameterPageSchema,
     ParameterSchema,
+    ParameterVersionListArgsSchema,
+    ParameterVersionPageSchema,
     ParameterWriteSchema,
 )
 from tenant_config.platform.api import Blueprint
@@ -29,7 +31,7 @@ from tenant_config.platform.preconditions import (
 from tenant_config.platform.reasons import HEADER_DOC as REASON_HEADER_DOC
 from tenant_config.platform.reasons import change_reason
 from tenant_config.platform.schemas import ExpectedVersionSchema
-from tenant_config.platform.scopes import ADMIN, CONFIG_READ
+from tenant_config.platform.scopes import ADMIN, CONFIG_READ, VERSION_READ
 
 blp = Blueprint(
     "parameters",
@@ -123,3 +125,17 @@ class ParametersByName(MethodView):
             expect=Expectation.from_request(body.get("version"), required=False),
             reason=change_reason(body.get("reason")),
         )
+
+
+@blp.route("/<string(maxlength=255):name>/versions")
+class ParameterVersions(MethodView):
+    @protected(blp, VERSION_READ)
+    @conditional_page
+    @blp.arguments(ParameterVersionListArgsSchema, location="query", error_status_code=400)
+    @blp.response(200, ParameterVersionPageSchema, headers=PAGE_ETAG_HEADER_DOC)
+    @blp.alt_response(304, description=PAGE_NOT_MODIFIED)
+    @blp.alt_response(404, response="NOT_FOUND")
+    def get(self, args: dict, connector: str, name: str):
+        """List a parameter definition's versions, newest first (also once it was deleted)."""
+        page = service.list_parameter_versions(connector=connector, name=name, args=args)
+        return page.to_dict()
