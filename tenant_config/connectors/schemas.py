@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import Schema, ValidationError, fields, missing, validate, validates_schema
 
 from tenant_config.configs.schemas import ConfigSchema, LookupArgsSchema
 from tenant_config.parameters.schemas import ParameterWriteSchema
@@ -119,14 +119,16 @@ class ConnectorLookupArgsSchema(LookupArgsSchema):
 
 def _sent(original: Mapping, name: str) -> bool:
     """Tell whether the query carries `name` with a value (`?pageSize=` counts as absent)."""
-    value = original.get(name)
-    return any(item not in (None, "") for item in (value if isinstance(value, list) else [value]))
+    value = original.get(name, missing)  # webargs' proxy answers `missing` for an absent one
+    values = value if isinstance(value, list) else [value]
+    return any(item is not missing and item not in (None, "") for item in values)
+
+
+NULL_FOR_DEFAULT = {"description": "null for a default (nothing is stored)."}
 
 
 class LookupConfigSchema(ConfigSchema):
     """A config as the lookup answers it; with effective=true, a default has no stored state."""
-
-    NULL_FOR_DEFAULT = {"description": "null for a default (nothing is stored)."}
 
     id = fields.UUID(dump_only=True, allow_none=True, metadata=NULL_FOR_DEFAULT)
     version = fields.Integer(dump_only=True, allow_none=True, metadata=NULL_FOR_DEFAULT)
