@@ -8,6 +8,7 @@ import pytest
 
 from tests.support.catalog import ADMIN_SCOPE, own_connector
 from tests.support.tokens import ALL_SCOPES
+from tests.support.urls import lookup_url as lookup
 
 INVALID_QUERY = "urn:tenant-config:problem:invalid-query"
 BASE_FIELDS = ("id", "version", "createdAt", "updatedAt", "createdBy", "updatedBy")
@@ -17,10 +18,6 @@ DEFINITIONS = (
     {"name": "taxCode", "type": "string"},
     {"name": "apiKey", "type": "secret", "group": "credentials"},
 )
-
-
-def lookup(integration: dict) -> str:
-    return f"/connectors/{integration['connector']}/partnertenants/{integration['partnerTenant']}/configs"
 
 
 def store(client, headers, integration, **body) -> dict:
@@ -214,7 +211,8 @@ def test_an_unknown_partner_tenant_gets_an_empty_answer(client, headers, world):
     integration, _stored = world
     url = f"/connectors/{integration['connector']}/partnertenants/nobody-{uuid.uuid4()}/configs"
     answer = client.get(url, query_string={"effective": "true"}, headers=headers).get_json()
-    assert answer["content"] == [] and answer["page"]["totalElements"] == 0
+    assert answer["content"] == []
+    assert answer["page"]["totalElements"] == 0
 
 
 def test_a_partner_tenant_claim_and_an_admin_see_the_effective_configuration(
