@@ -87,7 +87,8 @@ class ConnectorLookupArgsSchema(LookupArgsSchema):
             "default`; a parameter with no default answers `value: null`, a secret too, and "
             "never a mask: nothing is stored), plus stored configs with no definition. Filters, "
             "sorting and paging apply to that merged list. Only for a partner tenant whose "
-            "integration the caller may see (else an empty answer); not with `asOf` (400)."
+            "integration the caller may see (else an empty answer); not with `asOf` (400). A "
+            "change of the connector's definitions changes the answer, and ends a `wait`."
         },
     )
     format = fields.String(
@@ -98,8 +99,9 @@ class ConnectorLookupArgsSchema(LookupArgsSchema):
             'filtered set as `{"<group>": {"<name>": value}}`, each value converted to its '
             "defined type (boolean, integer, number, parsed json; a string otherwise, for a "
             "config with no definition, or for a stored value that does not read as its type); "
-            "a masked secret stays the mask. A map is not paged: `pageSize`, `pageNumber` and "
-            "`pageSort` with it are 400."
+            "a masked secret stays the mask; with `asOf`, the values then stored, typed by today's "
+            "definitions. A map is not paged: `pageSize`, `pageNumber` and `pageSort` with it "
+            "are 400."
         },
     )
 
