@@ -1,4 +1,4 @@
-"""The connector catalog and the machine-to-machine lookup of a connector's configs."""
+"""The connector catalog (the lookup of a connector's configs is in lookup.py)."""
 
 from __future__ import annotations
 
@@ -10,9 +10,6 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from tenant_config.config_versions import as_of
-from tenant_config.configs import queries as config_queries
-from tenant_config.configs.models import Config
 from tenant_config.connectors import queries
 from tenant_config.connectors.models import Connector
 from tenant_config.connectors.schemas import CODE_PATTERN
@@ -20,11 +17,10 @@ from tenant_config.integrations.models import Integration
 from tenant_config.parameters.queries import definitions_of
 from tenant_config.parameters.recorder import record_deletion
 from tenant_config.platform.database import LostRace, db, retried, transaction
-from tenant_config.platform.encryption.masking import shown_to
 from tenant_config.platform.errors import InUse, PreconditionFailed, ValidationFailed
 from tenant_config.platform.pagination import Page, paginate
 from tenant_config.platform.preconditions import Expectation
-from tenant_config.platform.tenancy import Principal, visible_to
+from tenant_config.platform.tenancy import Principal
 
 
 def list_connectors(*, args: Mapping[str, Any]) -> Page:
@@ -37,30 +33,6 @@ def list_connectors(*, args: Mapping[str, Any]) -> Page:
 def get_connector(*, code: str) -> Connector:
     """Return one connector of the catalog."""
     return queries.get_connector(code)
-
-
-def lookup_configs(
-    *, principal: Principal, connector: str, partner_tenant: str, args: Mapping[str, Any]
-) -> Page:
-    """Return one page of the configs a connector keeps for a partner tenant."""
-    queries.get_connector(connector)
-    if args.get("asOf") is not None:
-        return as_of.lookup_at(
-            principal=principal, connector=connector, partner_tenant=partner_tenant, args=args
-        )
-    query = (
-        select(Config)
-        .join(Config.integration)
-        .where(Integration.connector == connector, Integration.partner_tenant == partner_tenant)
-        .where(visible_to(principal, Integration))
-    )
-    page = paginate(
-        config_queries.filtered(query, args),
-        args=args,
-        columns=config_queries.SORT_COLUMNS,
-        tiebreak=Config.id,
-    )
-    return page.map(lambda config: shown_to(principal, config))
 
 
 @retried

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from flask import Response
+from flask import Response, jsonify
 from flask.views import MethodView
 
-from tenant_config.configs.schemas import ConfigPageSchema, LookupArgsSchema
-from tenant_config.connectors import service
+from tenant_config.connectors import lookup, service
 from tenant_config.connectors.schemas import (
     EXAMPLE,
+    LOOKUP_ANSWER_DOC,
     ConnectorListArgsSchema,
+    ConnectorLookupArgsSchema,
     ConnectorPageSchema,
     ConnectorSchema,
     ConnectorWriteSchema,
+    LookupConfigPageSchema,
 )
 from tenant_config.connectors.waits import waits_for_change
 from tenant_config.platform.api import Blueprint
@@ -102,15 +104,22 @@ class PartnerTenantConfigs(MethodView):
     @protected(blp, CONFIG_READ)
     @waits_for_change
     @conditional_page
-    @blp.arguments(LookupArgsSchema, location="query", error_status_code=400)
-    @blp.response(200, ConfigPageSchema, headers=PAGE_ETAG_HEADER_DOC)
+    @blp.arguments(ConnectorLookupArgsSchema, location="query", error_status_code=400)
+    @blp.response(
+        200,
+        LOOKUP_ANSWER_DOC,
+        description="format=page (the default): a page of configs, each with `source` when "
+        'effective=true. format=map: `{"<group>": {"<name>": value}}`, values typed by their '
+        "definitions, the whole filtered set.",
+        headers=PAGE_ETAG_HEADER_DOC,
+    )
     @blp.alt_response(304, description=PAGE_NOT_MODIFIED)
     def get(self, args: dict, connector: str, partner_tenant: str):
-        """List the configs a connector keeps for a partner tenant."""
-        page = service.lookup_configs(
-            principal=current_principal(),
-            connector=connector,
-            partner_tenant=partner_tenant,
-            args=args,
-        )
-        return page.to_dict(as_of=args.get("asOf")), cache_headers(*page.content)
+        """List the configs a connector keeps for a partner tenant (stored or effective)."""
+        where = {"connector": connector, "partner_tenant": partner_tenant, "args": args}
+        if args["format"] == "map":
+            answer = lookup.lookup_map(principal=current_principal(), **where)
+            return jsonify(answer.values), cache_headers(*answer.rows)
+        page = lookup.lookup_configs(principal=current_principal(), **where)
+        body = LookupConfigPageSchema().dump(page.to_dict(as_of=args.get("asOf")))
+        return jsonify(body), cache_headers(*page.content)

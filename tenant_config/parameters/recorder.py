@@ -10,6 +10,7 @@ from tenant_config.parameters.models import (
     Parameter,
     ParameterVersion,
 )
+from tenant_config.platform.changes import announce, connector_key
 from tenant_config.platform.clock import utcnow
 
 
@@ -22,6 +23,7 @@ def record_change(
     session.flush()  # the version counter moves on flush
     row = _snapshot(parameter, operation, parameter.version, reason=reason)
     session.add(row)
+    announce(session, connector_key(parameter.connector))  # effective lookups change with it
     return row
 
 
@@ -33,6 +35,7 @@ def record_deletion(
     row.updated_at, row.updated_by = utcnow(), by
     session.delete(parameter)
     session.add(row)
+    announce(session, connector_key(parameter.connector))
     return row
 
 

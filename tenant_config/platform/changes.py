@@ -1,10 +1,11 @@
 """Change waits: one watcher per worker process learns of config changes, waiting callers sleep.
 
-Writers announce a change of a connector's partner tenant in their own transaction. On
+Writers announce a change of a connector's partner tenant in their own transaction (a change
+of the connector's parameter definitions is a change of every one of its partner tenants). On
 PostgreSQL that is a NOTIFY, delivered at commit to every process that LISTENs, whichever
-worker or host wrote it. On SQLite the watcher reads the history's last row id a few times a
-second instead. Either way the database sees one watcher per process, however many callers
-wait; a woken caller reads its answer once more.
+worker or host wrote it. On SQLite the watcher reads the last row ids of the configs' and the
+definitions' histories a few times a second instead. Either way the database sees one watcher
+per process, however many callers wait; a woken caller reads its answer once more.
 """
 
 from __future__ import annotations
@@ -24,11 +25,25 @@ EXTENSION = "tenant_config.changes"
 POLL_SECONDS = 0.25
 RECONNECT_SECONDS = 1.0
 log = logging.getLogger(__name__)
+# What SQLite polling watches: the last history row of configs, and of definitions.
+_LAST_ROWS = text(
+    "SELECT (SELECT max(rowid) FROM tenant_config_versions),"
+    " (SELECT max(rowid) FROM connector_parameter_versions)"
+)
 
 
 def change_key(connector: str, partner_tenant: str) -> str:
     """The key a change of one connector's partner tenant is announced under."""
     return f"{connector}\x1f{partner_tenant}"
+
+
+def connector_key(connector: str) -> str:
+    """The key a change of all of a connector's partner tenants (its definitions) goes under."""
+    return f"{connector}\x1e"  # never a change_key: a connector code holds neither separator
+
+
+def _connector_key_of(key: str) -> str:
+    return connector_key(key.partition("\x1f")[0])
 
 
 def announce(session: Session, key: str) -> None:
@@ -47,18 +62,20 @@ class ChangeFeed:
         self._everything = 0  # a change whose key is not known (SQLite polling)
         self._watcher: threading.Thread | None = None
 
-    def position(self, key: str) -> tuple[int, int]:
+    def position(self, key: str) -> tuple[int, int, int]:
         """Return where the feed stands for `key`; pass it to `wait` after reading."""
         self._start()
         with self._changed:
-            return self._counts.get(key, 0), self._everything
+            return self._now(key)
 
-    def wait(self, key: str, position: tuple[int, int], timeout: float) -> bool:
+    def wait(self, key: str, position: tuple[int, int, int], timeout: float) -> bool:
         """Sleep until `key` changes after `position` or `timeout` passes; tell which."""
         with self._changed:
-            return self._changed.wait_for(
-                lambda: (self._counts.get(key, 0), self._everything) != position, timeout
-            )
+            return self._changed.wait_for(lambda: self._now(key) != position, timeout)
+
+    def _now(self, key: str) -> tuple[int, int, int]:
+        connector = self._counts.get(_connector_key_of(key), 0)
+        return self._counts.get(key, 0), connector, self._everything
 
     def _heard(self, key: str | None) -> None:
         with self._changed:
@@ -102,9 +119,7 @@ class ChangeFeed:
         while True:
             try:
                 with poller.connect() as connection:
-                    now = connection.execute(
-                        text("SELECT max(rowid) FROM tenant_config_versions")
-                    ).scalar()
+                    now = tuple(connection.execute(_LAST_ROWS).one())
                 if last is not None and now != last:
                     self._heard(None)
                 last = now
