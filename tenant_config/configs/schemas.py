@@ -202,3 +202,40 @@ class ConfigPatchSchema(ConfigWriteSchema):
         metadata={"description": "Left out, a stored value (a secret too) stays as it is."},
     )
     sensitive = Boolean()
+
+
+class ValidationMissingSchema(Schema):
+    group = fields.String()
+    name = fields.String()
+    label = fields.String(allow_none=True)
+
+
+class ValidationConfigSchema(Schema):
+    config = fields.UUID()
+    group = fields.String()
+    name = fields.String()
+
+
+class ValidationProblemSchema(ValidationConfigSchema):
+    problems = fields.List(fields.String(), metadata={"description": "Why; never the value."})
+
+
+class ValidationReportSchema(Schema):
+    integration = fields.UUID()
+    connector = fields.String()
+    strict = fields.Boolean(
+        metadata={"description": "Whether the connector takes defined names only."}
+    )
+    valid = fields.Boolean(metadata={"description": "Nothing missing, invalid or undefined."})
+    missing = fields.List(
+        fields.Nested(ValidationMissingSchema),
+        metadata={"description": "Required parameters with no config and no default."},
+    )
+    invalid = fields.List(
+        fields.Nested(ValidationProblemSchema),
+        metadata={"description": "Stored configs their (changed) definition refuses now."},
+    )
+    undefined = fields.List(
+        fields.Nested(ValidationConfigSchema),
+        metadata={"description": "Strict connectors only: configs of no defined parameter."},
+    )
