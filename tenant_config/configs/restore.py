@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from tenant_config.config_versions import queries as history
 from tenant_config.config_versions.recorder import record_restore
+from tenant_config.configs.definitions import check_restore
 from tenant_config.configs.models import Config
 from tenant_config.integrations.queries import get_integration
 from tenant_config.platform.database import LostRace, db, retried, transaction
@@ -32,7 +33,8 @@ def restore_config(
     """Make version `version` of a config its new latest version; undelete a deleted config.
 
     A live config takes the preconditions of a PUT. A deleted one needs none; one that is
-    sent is held against its last history version (its DELETE row).
+    sent is held against its last history version (its DELETE row). A version that the
+    connector's definitions refuse now (they changed since) is refused, as a write of it would be.
     """
     try:
         with transaction() as session:
@@ -53,6 +55,7 @@ def restore_config(
             else:
                 expect.check(config.id, config.version)
             _check_name_free(integration.id, config_id, source.name)
+            check_restore(integration.connector, source)
             record_restore(session, config, source, by=principal.identity, reason=reason)
     except IntegrityError:
         # The integration went, or another writer took the name or undeleted the config

@@ -90,20 +90,40 @@ class ConfigWriteSchema(WritableResourceSchema):
     integration = fields.UUID(attribute="integration_id", metadata=ECHOED)
     integrationName = Text(attribute="integration_name", metadata=ECHOED)
     connector = Text(metadata=ECHOED)
-    group = Text(required=True, min_length=1)
+    group = Text(
+        min_length=1,
+        allow_none=True,
+        metadata={
+            "description": "Left out (or null), the group of the connector's definition of "
+            "`name`; required when the connector defines no parameter of that name."
+        },
+    )
     name = Text(required=True, min_length=1)
-    label = Text(allow_none=True, load_default=None)
-    description = Text(max_length=DESCRIPTION_MAX_LENGTH, allow_none=True, load_default=None)
+    label = Text(
+        allow_none=True,
+        load_default=None,
+        metadata={"description": "Left out (or null), the label of the definition of `name`."},
+    )
+    description = Text(
+        max_length=DESCRIPTION_MAX_LENGTH,
+        allow_none=True,
+        load_default=None,
+        metadata={"description": "Left out (or null), the definition's description."},
+    )
     value = Text(
         max_length=VALUE_MAX_LENGTH,
         allow_none=True,
         load_default=None,
         metadata={
             "description": f"On a sensitive config, `{MASK}` keeps the stored secret (a create "
-            "must send the value). Turning `sensitive` off needs the new plain value."
+            "must send the value). Turning `sensitive` off needs the new plain value. A name "
+            "the connector defines takes values of its type and constraints only (422)."
         },
     )
-    sensitive = Boolean(load_default=False)
+    sensitive = Boolean(
+        load_default=False,
+        metadata={"description": "Always true for a parameter defined as `type: secret`."},
+    )
     reason = ChangeReason()
 
 
@@ -172,7 +192,7 @@ ConfigPageSchema = page_schema(
 class ConfigPatchSchema(ConfigWriteSchema):
     """An RFC 7396 merge patch of a config: only the fields sent change; `null` removes one."""
 
-    group = Text(min_length=1)
+    group = Text(min_length=1, allow_none=True)
     name = Text(min_length=1)
     label = Text(allow_none=True)
     description = Text(max_length=DESCRIPTION_MAX_LENGTH, allow_none=True)
@@ -182,3 +202,40 @@ class ConfigPatchSchema(ConfigWriteSchema):
         metadata={"description": "Left out, a stored value (a secret too) stays as it is."},
     )
     sensitive = Boolean()
+
+
+class ValidationMissingSchema(Schema):
+    group = fields.String()
+    name = fields.String()
+    label = fields.String(allow_none=True)
+
+
+class ValidationConfigSchema(Schema):
+    config = fields.UUID()
+    group = fields.String()
+    name = fields.String()
+
+
+class ValidationProblemSchema(ValidationConfigSchema):
+    problems = fields.List(fields.String(), metadata={"description": "Why; never the value."})
+
+
+class ValidationReportSchema(Schema):
+    integration = fields.UUID()
+    connector = fields.String()
+    strict = fields.Boolean(
+        metadata={"description": "Whether the connector takes defined names only."}
+    )
+    valid = fields.Boolean(metadata={"description": "Nothing missing, invalid or undefined."})
+    missing = fields.List(
+        fields.Nested(ValidationMissingSchema),
+        metadata={"description": "Required parameters with no config and no default."},
+    )
+    invalid = fields.List(
+        fields.Nested(ValidationProblemSchema),
+        metadata={"description": "Stored configs their (changed) definition refuses now."},
+    )
+    undefined = fields.List(
+        fields.Nested(ValidationConfigSchema),
+        metadata={"description": "Strict connectors only: configs of no defined parameter."},
+    )

@@ -13,6 +13,7 @@ from tenant_config.config_versions import as_of
 from tenant_config.config_versions.models import CREATE, UPDATE
 from tenant_config.config_versions.recorder import record_change, record_deletion
 from tenant_config.configs import queries
+from tenant_config.configs.definitions import apply_definition
 from tenant_config.configs.models import Config
 from tenant_config.integrations.models import Integration
 from tenant_config.integrations.queries import get_integration
@@ -48,7 +49,7 @@ def _own_fields(integration: Integration, data: Mapping[str, Any]) -> dict[str, 
     }
     if wrong:
         raise ValidationFailed("Integration fields differ from the integration.", errors=wrong)
-    return {key: data[key] for key in CONFIG_FIELDS}
+    return {key: data.get(key) for key in CONFIG_FIELDS}
 
 
 def _apply_value(config: Config, value: str | None, sensitive: bool, *, may_compare: bool) -> bool:
@@ -115,15 +116,21 @@ def create_config(
             integration = get_integration(
                 principal=principal, integration_id=integration_id, lock="share"
             )
-            if data["sensitive"] and data["value"] == MASK:
+            fields, sensitive = apply_definition(
+                integration.connector,
+                _own_fields(integration, data),
+                value=data["value"],
+                sensitive=data["sensitive"],
+            )
+            if sensitive and data["value"] == MASK:
                 raise ValidationFailed(
                     "A new sensitive value cannot be the mask.",
                     errors={"value": [f"{MASK!r} only keeps a stored secret; send the value."]},
                 )
             config = Config(id=uuid.uuid4(), integration=integration)
-            for key, value in _own_fields(integration, data).items():
+            for key, value in fields.items():
                 setattr(config, key, value)
-            config.store_value(data["value"], sensitive=data["sensitive"])
+            config.store_value(data["value"], sensitive=sensitive)
             record_change(session, config, CREATE, by=principal.identity, reason=data.get("reason"))
     except IntegrityError as error:
         raise _refused(error, data["name"]) from None
@@ -149,13 +156,16 @@ def update_config(
                 for_write=True,
             )
             expect.check(config.id, config.version)
-            fields = _own_fields(config.integration, data)
+            fields, sensitive = apply_definition(
+                config.integration.connector,
+                _own_fields(config.integration, data),
+                value=data["value"],
+                sensitive=data["sensitive"],
+                stored=config,
+            )
             changes = {k: v for k, v in fields.items() if getattr(config, k) != v}
             value_changed = _apply_value(
-                config,
-                data["value"],
-                data["sensitive"],
-                may_compare=principal.may_read_sensitive(),
+                config, data["value"], sensitive, may_compare=principal.may_read_sensitive()
             )
             for key, value in changes.items():
                 setattr(config, key, value)

@@ -7,7 +7,7 @@ import uuid
 from flask import Response, url_for
 from flask.views import MethodView
 
-from tenant_config.configs import patch, restore, service
+from tenant_config.configs import patch, restore, service, validation
 from tenant_config.configs.schemas import (
     ANSWER_EXAMPLE,
     EXAMPLE,
@@ -17,6 +17,7 @@ from tenant_config.configs.schemas import (
     ConfigSchema,
     ConfigWriteSchema,
     RestoreSchema,
+    ValidationReportSchema,
 )
 from tenant_config.platform.api import MERGE_PATCH, Blueprint
 from tenant_config.platform.auth import current_principal, protected
@@ -74,6 +75,20 @@ class Configs(MethodView):
             "configs.ConfigsById", integration_id=integration_id, config_id=config.id
         )
         return config, {**etag_header(config), **cache_headers(config), "Location": location}
+
+
+@blp.route("/validation")
+class ConfigValidation(MethodView):
+    @protected(blp, CONFIG_READ)
+    @conditional_page
+    @blp.response(200, ValidationReportSchema, headers=PAGE_ETAG_HEADER_DOC)
+    @blp.alt_response(304, description=PAGE_NOT_MODIFIED)
+    @blp.alt_response(404, response="NOT_FOUND")
+    def get(self, integration_id: uuid.UUID):
+        """Report the required parameters an integration lacks and its configs that fail."""
+        return validation.validation_report(
+            principal=current_principal(), integration_id=integration_id
+        )
 
 
 @blp.route("/<uuid:config_id>")

@@ -11,11 +11,12 @@ from tenant_config.platform.database import db
 from tests.support.urls import configs_url as url
 from tests.support.urls import history
 
-CHANGE = {"group": "messageLogConfigs", "name": "messageLogEnabled", "value": "false"}
+# A name the shipped connector does not define, so that any value goes ("maybe" below).
+CHANGE = {"group": "messageLogConfigs", "name": "messageLogSwitch", "value": "false"}
 
 
 def test_every_change_appends_one_history_row(client, headers, integration, new_config):
-    config = new_config(name="messageLogEnabled", value="true")
+    config = new_config(name="messageLogSwitch", value="true")
     client.put(url(integration, config), json=CHANGE | {"version": 0}, headers=headers)
     client.put(
         url(integration, config),

@@ -57,7 +57,7 @@ def preflight(client, path: str, method: str, origin: str = ADMIN_UI):
 
 def test_preflight_from_the_admin_ui_works_for_every_route(cors_client):
     paths = api_paths(cors_client.application)
-    assert len(paths) == 15
+    assert len(paths) == 16
     paths.append(("/openapi.json", {"GET"}))
     for path, methods in paths:
         for method in methods:

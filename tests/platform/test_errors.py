@@ -58,8 +58,9 @@ def test_a_body_over_64_kib_is_413_and_nothing_is_stored(client, headers, integr
 
 def test_validation_problem_lists_fields_and_carries_the_caller(client, headers, integration):
     url = f"/tenantintegrations/{integration['id']}/configs"
-    problem = assert_problem(client.post(url, json={"name": 3}, headers=headers), 422)
-    assert set(problem["errors"]) == {"name", "group"}
+    body = {"name": 3, "sensitive": "perhaps"}
+    problem = assert_problem(client.post(url, json=body, headers=headers), 422)
+    assert set(problem["errors"]) == {"name", "sensitive"}
     assert problem["encounteredBy"] == "user1@companyxyz.com"
 
 
