@@ -112,8 +112,36 @@ def value_problems(definition: Mapping[str, Any], text: str | None) -> list[str]
         value = read_as(definition["type"], text)
     except ValueError as error:
         return [str(error)]
-    validator = Draft202012Validator(json_schema(definition), format_checker=formats)
-    return [_message(error) for error in validator.iter_errors(value)]
+    schema = json_schema(definition)
+    problems = []
+    if (pattern := schema.pop("pattern", None)) is not None and not re.search(
+        ecma_anchors(pattern), text
+    ):
+        problems.append(f"Must match the pattern {pattern}.")
+    validator = Draft202012Validator(schema, format_checker=formats)
+    return problems + [_message(error) for error in validator.iter_errors(value)]
+
+
+def ecma_anchors(pattern: str) -> str:
+    """Return `pattern` with each end anchor `$` as `\\Z`, so it matches as JSON Schema means.
+
+    In JSON Schema (ECMA 262) `$` matches only at the end; Python's `$` also matches before a
+    final newline, which would let "AB1\\n" through `^[A-Z]{2}[0-9]+$`.
+    """
+    out, escaped, in_class = [], False, False
+    for char in pattern:
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char == "[":
+            in_class = True
+        elif char == "]":
+            in_class = False
+        elif char == "$" and not in_class:
+            char = r"\Z"
+        out.append(char)
+    return "".join(out)
 
 
 def _message(error: ValidationError) -> str:
@@ -122,8 +150,6 @@ def _message(error: ValidationError) -> str:
     match error.validator:
         case "maxLength":
             return f"Longer than {expected} characters."
-        case "pattern":
-            return f"Must match the pattern {expected}."
         case "enum":
             return f"Must be one of: {', '.join(map(str, expected))}."
         case "minimum":
