@@ -36,16 +36,18 @@ def lookup_configs(
     *, principal: Principal, connector: str, partner_tenant: str, args: Mapping[str, Any]
 ) -> Page:
     """Return one page of the configs a connector keeps for a partner tenant, or effective ones."""
-    queries.get_connector(connector)
     if args.get("effective"):
         rows = _effective_rows(principal, connector, partner_tenant, args)
         return effective.sorted_page(rows, args)
     if args.get("asOf") is not None:
+        queries.get_connector(connector)
         return as_of.lookup_at(
             principal=principal, connector=connector, partner_tenant=partner_tenant, args=args
         )
     query = config_queries.filtered(_stored(principal, connector, partner_tenant), args)
     page = paginate(query, args=args, columns=config_queries.SORT_COLUMNS, tiebreak=Config.id)
+    if not page.total:
+        _known(connector)
     return page.map(lambda config: shown_to(principal, config))
 
 
@@ -53,11 +55,11 @@ def lookup_map(
     *, principal: Principal, connector: str, partner_tenant: str, args: Mapping[str, Any]
 ) -> ConfigMap:
     """Return the configs a connector keeps for a partner tenant, or effective ones, typed."""
-    queries.get_connector(connector)
     if args.get("effective"):
         rows = _effective_rows(principal, connector, partner_tenant, args)
     elif args.get("asOf") is not None:
         # Every row at once: a map is not paged (the arguments refuse paging with it).
+        queries.get_connector(connector)
         everything = {**args, "pageSize": MAX_PAGE_NUMBER, "pageNumber": 0, "pageSort": ["name"]}
         rows = as_of.lookup_at(
             principal=principal, connector=connector, partner_tenant=partner_tenant, args=everything
@@ -65,7 +67,18 @@ def lookup_map(
     else:
         query = config_queries.filtered(_stored(principal, connector, partner_tenant), args)
         rows = [shown_to(principal, config) for config in db.session.scalars(query)]
+        if not rows:
+            _known(connector)
     return ConfigMap(effective.typed_map(rows, definitions_of(connector)), rows)
+
+
+def _known(connector: str) -> None:
+    """Tell an unknown connector (404) from an empty answer; asked only when nothing was found.
+
+    Found configs prove the connector known (integrations name only known ones), so the hot
+    path spends no round trip on the catalog.
+    """
+    queries.get_connector(connector)
 
 
 def _stored(principal: Principal, connector: str, partner_tenant: str) -> Select:
@@ -86,6 +99,7 @@ def _effective_rows(
         .where(visible_to(principal, Integration))
     )
     if integration is None:
+        _known(connector)
         return []  # as for an unknown partner tenant: defaults say nothing about someone else's
     configs = db.session.scalars(select(Config).where(Config.integration_id == integration.id))
     rows = effective.matching(
