@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 import logging
+import threading
 import time
 from collections.abc import Callable
 
@@ -22,6 +24,7 @@ from joserfc.errors import (
     MissingClaimError,
     UnsupportedAlgorithmError,
 )
+from joserfc.jwk import KeySet
 from joserfc.jwt import JWTClaimsRegistry
 
 from tenant_config.platform.claims import MalformedClaim, principal_from_claims
@@ -78,6 +81,40 @@ def log_refusal(error: BaseException) -> None:
     log.warning("access token refused: %s", reason, extra={"reason": reason})
 
 
+class VerifiedTokens:
+    """The principals of tokens verified already, by the token's digest, until they expire.
+
+    An entry stands only while the key set that verified it is the one loaded (a refresh that
+    drops a key drops what it verified) and until the token's `exp` plus the leeway, so a
+    cached token is refused exactly when verifying it again would refuse it. Refusals are never
+    cached. Verifying an RS256 token costs a signature check per request otherwise.
+    """
+
+    def __init__(self, size: int = 10_000):
+        self.size = size
+        self._entries: dict[bytes, tuple[Principal, KeySet]] = {}
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def digest(token: str) -> bytes:
+        """Return the cache key of a token (never the token itself)."""
+        return hashlib.sha256(token.encode("ascii")).digest()
+
+    def get(self, digest: bytes, keyset: KeySet, *, until: float) -> Principal | None:
+        """Return the principal `keyset` verified for `digest`, unless expired by `until`."""
+        entry = self._entries.get(digest)
+        if entry is None or entry[1] is not keyset or entry[0].expires_at < until:
+            return None
+        return entry[0]
+
+    def put(self, digest: bytes, principal: Principal, keyset: KeySet) -> None:
+        """Remember a verified token's principal."""
+        with self._lock:
+            if len(self._entries) >= self.size:
+                self._entries.clear()  # a burst of distinct tokens: start again, never grow
+            self._entries[digest] = (principal, keyset)
+
+
 class JWTValidator(BearerTokenValidator):
     """Validate signature, algorithm, type and registered claims of an access token."""
 
@@ -91,12 +128,19 @@ class JWTValidator(BearerTokenValidator):
             aud={"essential": True, "value": settings.jwt_audience},
             exp={"essential": True},
         )
+        self.verified = VerifiedTokens()
 
     def authenticate_token(self, token_string: str) -> Principal:
         """Return the principal of a valid token; raise InvalidTokenError for any fault."""
         if len(token_string) > MAX_TOKEN_LENGTH:
             log_refusal(Refused(f"larger than {MAX_TOKEN_LENGTH} characters"))
             raise InvalidTokenError(realm=REALM)
+        # Stale keys are no answer: the full path below refreshes them as it always did.
+        if token_string.isascii() and (keyset := self.keys.fresh()) is not None:
+            digest = self.verified.digest(token_string)
+            until = time.time() - self.settings.jwt_leeway_seconds
+            if (principal := self.verified.get(digest, keyset, until=until)) is not None:
+                return principal
         try:
             header = jws.extract_compact(token_string.encode("ascii")).headers()
             if "crit" in header:
@@ -112,7 +156,9 @@ class JWTValidator(BearerTokenValidator):
             iat = token.claims.get("iat")
             if iat is not None and iat > time.time() + self.settings.jwt_leeway_seconds:
                 raise Refused("not valid yet (iat in the future)")
-            return principal_from_claims(token.claims, self.settings.claim_names)
+            principal = principal_from_claims(token.claims, self.settings.claim_names)
+            self.verified.put(self.verified.digest(token_string), principal, keyset)
+            return principal
         except InvalidToken as exc:
             log_refusal(exc)
             raise

@@ -141,6 +141,11 @@ class KeySetCache:
         finally:
             self._lock.release()
 
+    def fresh(self) -> KeySet | None:
+        """Return the loaded key set while it is younger than the cache's TTL, else None."""
+        keys = self._keys
+        return keys if keys is not None and _now() - self._loaded_at <= self.ttl else None
+
     def get(self, kid: str | None) -> KeySet:
         """Return the key set that should hold `kid`, refreshing it when that is worth a try."""
         unknown = self._keys is None or (kid is not None and kid not in self._kids)
