@@ -100,7 +100,8 @@ def postgres_cases(bench: Bench, database_url: str, scales: list[tuple[int, str]
         bench.measure("lookup effective=true&format=map", pg, base, lines, note="@100k")
         bench.measure("config by id", pg, base, cases.by_id_lines(tokens, lookups), note="@100k")
         bench.measure("list page of 20", pg, base, cases.list_lines(tokens, lookups), note="@100k")
-        bench.measure(
+        history = seed.count(database_url, "tenant_config_versions")
+        updates = bench.measure(
             "updates If-Match (writes/s)",
             pg,
             base,
@@ -108,6 +109,11 @@ def postgres_cases(bench: Bench, database_url: str, scales: list[tuple[int, str]
             script="updates.lua",
             warmup=False,  # a warm-up would move the versions on: the server is warm by now
             note=f"@100k, {len(targets):,} distinct configs, history rows written",
+        )
+        written = seed.count(database_url, "tenant_config_versions") - history
+        bench.notes.append(
+            f"updates: {updates.requests - updates.failed:,} answered 2xx, {written:,} history "
+            "rows written meanwhile (wrk counts only the answers read before it stopped)"
         )
         side_cases(bench, database_url, lookups, etags)
         ceilings_and_peer(bench)
@@ -226,6 +232,7 @@ def main() -> None:
         f"{durations.warmup} s warm-up then {durations.measure} s measured per case",
         "rate limits": f"on at {RATELIMIT} (checked at full cost, never tripped) unless stated",
         "logs, metrics": "on (INFO request log lines to a file), unless stated",
+        "load average at the end": " ".join(f"{load:.2f}" for load in os.getloadavg()),
     }
     print("\n".join(["", *table.lines(bench.rows), "", *notes]))
     RESULTS.write_text(table.document(bench.rows, notes, machine, header))

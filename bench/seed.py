@@ -143,3 +143,12 @@ def targets(database_url: str, count: int) -> list[Target]:
         rows = connection.execute(query).all()
     engine.dispose()
     return [Target(*row) for row in rows]
+
+
+def count(database_url: str, table: str) -> int:
+    """How many rows `table` holds."""
+    engine = create_engine(database_url)
+    with engine.connect() as connection:
+        found = connection.exec_driver_sql(f"SELECT count(*) FROM {table}").scalar_one()  # noqa: S608
+    engine.dispose()
+    return found

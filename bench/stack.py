@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import os
+import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -95,9 +98,14 @@ def settings(database_url: str, keys: Keys, instance: Path) -> Settings:
 def migrate(database_url: str, keys: Keys, instance: Path) -> None:
     """Create the schema with the project's migrations."""
     app = create_app(settings(database_url, keys, instance))
-    with app.app_context():
-        upgrade()
-        db.engine.dispose()
+    caught = io.StringIO()  # alembic's INFO lines, shown only if the migration fails
+    try:
+        with app.app_context(), contextlib.redirect_stderr(caught):
+            upgrade()
+            db.engine.dispose()
+    except Exception:
+        sys.stderr.write(caught.getvalue())
+        raise
 
 
 def service_env(database_url: str, keys: Keys, instance: Path, **overrides) -> dict[str, str]:
