@@ -112,6 +112,33 @@ def machine(postgres_version: str) -> dict[str, str]:
     }
 
 
+def busiest(threshold: float = 15.0) -> str:
+    """The processes using more than `threshold` % of a core just now (others loading us)."""
+    argv = ["top", "-b", "-n", "2", "-d", "1", "-c", "-w", "200"]
+    found = subprocess.run(argv, capture_output=True, text=True, check=False)  # noqa: S603
+    sample = found.stdout.split("\n  PID ")[-1].splitlines()[1:]
+    busy = []
+    for line in sample:
+        columns = line.split(None, 11)
+        if len(columns) == 12 and float(columns[8].replace(",", ".")) >= threshold:
+            busy.append(f"{columns[11][:70]} ({columns[8]} %)")
+    return "; ".join(busy) or "none above 15 % of a core"
+
+
 def _version(argv: list[str]) -> str:
     found = subprocess.run(argv, capture_output=True, text=True, check=False)  # noqa: S603
     return (found.stdout or found.stderr).strip().splitlines()[0] if found else ""
+
+
+def commit() -> str:
+    """The commit measured, and the last one that changed the service's code."""
+
+    def log(*paths: str) -> str:
+        argv = ["git", "log", "-1", "--format=%h %s", "--", *paths]
+        found = subprocess.run(  # noqa: S603
+            argv, cwd=REPO, capture_output=True, text=True, check=False
+        )
+        return found.stdout.strip()[:80]
+
+    head = (log().split() or ["?"])[0]
+    return f"{head}; tenant_config/ last changed by {log('tenant_config')}"
