@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 FLASK := $(BIN)/flask --app wsgi
 
-.PHONY: run token test lint format openapi dev-setup clean
+.PHONY: run token test lint format openapi dev-setup clean bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,12 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports --no-cache
+
+# Side by side with a bare Flask app and etcd 3.4, driven by wrk (bench/RESULTS.md; issue 17).
+# Needs PostgreSQL on 127.0.0.1:5432 (user postgres, trust); installs wrk and etcd-server if
+# root. ~10 minutes on 2 cores; BENCH_QUICK=1 for ~2 minutes.
+bench: $(STAMP)
+	$(BIN)/python -m bench
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix .
