@@ -122,6 +122,11 @@ def paginate(
         order.append(column.desc().nulls_last() if descending else column.asc().nulls_first())
     order.append(tiebreak.asc())
     size, number = args["pageSize"], args["pageNumber"]
-    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    rows = db.session.scalars(query.order_by(*order).limit(size).offset(number * size)).all()
-    return Page(content=list(rows), number=number, size=size, total=total or 0)
+    # One row more than the page tells whether more follow: the last page (most answers, a
+    # lookup always) knows its total without a count, one round trip fewer.
+    rows = db.session.scalars(query.order_by(*order).limit(size + 1).offset(number * size)).all()
+    if len(rows) > size or (not rows and number > 0):
+        total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    else:
+        total = number * size + len(rows)
+    return Page(content=list(rows[:size]), number=number, size=size, total=total or 0)

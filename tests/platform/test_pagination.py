@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.support.routes import sql_statements
+
 
 @pytest.fixture
 def five(integration, new_config) -> tuple[str, list[dict]]:
@@ -59,6 +61,27 @@ def test_pages_walk_through_every_row_once(client, headers, five):
     beyond = client.get(f"{url}?pageSize=2&pageNumber=9", headers=headers).get_json()
     assert beyond["content"] == []
     assert beyond["page"]["totalElements"] == 5
+
+
+@pytest.mark.parametrize(
+    ("query", "rows", "counted"),
+    [
+        ("", 5, False),  # the last (only) page knows its total: no count
+        ("pageSize=5", 5, False),  # a page exactly full, and nothing after it
+        ("pageSize=2&pageNumber=2", 1, False),
+        ("pageSize=2", 2, True),  # more follow: counted
+        ("pageSize=2&pageNumber=9", 0, True),  # beyond the end: counted
+    ],
+)
+def test_the_total_is_right_and_counted_only_when_more_rows_follow(
+    app, client, headers, five, query, rows, counted
+):
+    url, _ = five
+    with sql_statements(app) as statements:
+        body = client.get(f"{url}?{query}", headers=headers).get_json()
+    assert len(body["content"]) == rows
+    assert body["page"]["totalElements"] == 5
+    assert any("count(" in statement.lower() for statement, _ in statements) is counted
 
 
 def test_ties_are_broken_by_id(client, headers, five):
