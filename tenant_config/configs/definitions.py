@@ -12,15 +12,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import select
-
 from tenant_config.config_versions.models import ConfigVersion
 from tenant_config.configs.models import Config
 from tenant_config.connectors.queries import get_connector
 from tenant_config.parameters.impact import config_problems
-from tenant_config.parameters.models import Parameter
+from tenant_config.parameters.queries import find_parameter
 from tenant_config.parameters.rules import value_problems
-from tenant_config.platform.database import db
 from tenant_config.platform.encryption.masking import MASK
 from tenant_config.platform.errors import SecretUnreadable, ValidationFailed
 
@@ -36,12 +33,7 @@ def definition_for(connector: str, name: str) -> tuple[dict[str, Any] | None, li
     The definition row is share-locked until the write commits: a definition change waits for
     the write, and its check of the stored configs then sees the value written.
     """
-    parameter = db.session.scalar(
-        select(Parameter)
-        .where(Parameter.connector == connector, Parameter.name == name)
-        .with_for_update(read=True)
-    )
-    if parameter is not None:
+    if (parameter := find_parameter(connector, name, lock="share")) is not None:
         return parameter.definition(), []
     if get_connector(connector).strict:
         return None, [

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from tenant_config.configs.queries import SORT_COLUMNS
 from tenant_config.integrations.models import Integration
 from tenant_config.parameters.models import Parameter
 from tenant_config.parameters.rules import typed
@@ -17,20 +18,7 @@ from tenant_config.platform.pagination import Page
 CONFIG, DEFAULT = "config", "default"
 FILTERS = ("group", "name")
 # The lookup's sort fields, as attributes of the rows it answers.
-SORT_ATTRIBUTES = {
-    "id": "id",
-    "version": "version",
-    "createdAt": "created_at",
-    "updatedAt": "updated_at",
-    "createdBy": "created_by",
-    "updatedBy": "updated_by",
-    "group": "group",
-    "name": "name",
-    "label": "label",
-    "description": "description",
-    "value": "value",
-    "sensitive": "sensitive",
-}
+SORT_ATTRIBUTES = {field: column.key for field, column in SORT_COLUMNS.items()}
 
 
 class Default:

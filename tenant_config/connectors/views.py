@@ -96,6 +96,7 @@ class ConnectorsByCode(MethodView):
         )
 
 
+LOOKUP_PAGE = LookupConfigPageSchema()  # built once: the hot path dumps with it on every call
 LOOKUP = "/<string(maxlength=255):connector>/partnertenants/<string(maxlength=255):partner_tenant>"
 
 
@@ -121,5 +122,5 @@ class PartnerTenantConfigs(MethodView):
             answer = lookup.lookup_map(principal=current_principal(), **where)
             return jsonify(answer.values), cache_headers(*answer.rows)
         page = lookup.lookup_configs(principal=current_principal(), **where)
-        body = LookupConfigPageSchema().dump(page.to_dict(as_of=args.get("asOf")))
+        body = LOOKUP_PAGE.dump(page.to_dict(as_of=args.get("asOf")))
         return jsonify(body), cache_headers(*page.content)

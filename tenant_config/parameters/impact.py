@@ -27,6 +27,7 @@ class InvalidConfig:
     group: str
     name: str
     problems: list[str]
+    newly: bool = True  # the definition replaced accepted it (or there was none)
 
 
 def config_problems(definition: Mapping[str, Any], config: Config) -> list[str]:
@@ -40,8 +41,13 @@ def config_problems(definition: Mapping[str, Any], config: Config) -> list[str]:
     return rules.value_problems(definition, value)
 
 
-def invalid_configs(connector: str, definition: Mapping[str, Any]) -> list[InvalidConfig]:
-    """Return the stored configs of this name, in every integration of `connector`, it refuses."""
+def invalid_configs(
+    connector: str, definition: Mapping[str, Any], *, before: Mapping[str, Any] | None = None
+) -> list[InvalidConfig]:
+    """Return the stored configs of this name, in every integration of `connector`, it refuses.
+
+    With `before` (the definition it replaces), each carries whether `before` accepted it.
+    """
     configs = db.session.scalars(
         select(Config)
         .join(Config.integration)
@@ -61,6 +67,7 @@ def invalid_configs(connector: str, definition: Mapping[str, Any]) -> list[Inval
                     config.group,
                     config.name,
                     problems,
+                    before is None or not config_problems(before, config),
                 )
             )
     return found

@@ -45,14 +45,16 @@ def definitions_of(connector: str) -> dict[str, Parameter]:
     return {parameter.name: parameter for parameter in rows}
 
 
-def find_parameter(connector: str, name: str, *, for_write: bool = False) -> Parameter | None:
-    """Return a connector's definition of `name`, or None."""
+def find_parameter(connector: str, name: str, *, lock: str | None = None) -> Parameter | None:
+    """Return a connector's definition of `name`, or None; `lock` "share" or "update" locks it."""
     query = select(Parameter).where(Parameter.connector == connector, Parameter.name == name)
-    return db.session.scalar(query.with_for_update() if for_write else query)
+    if lock is not None:
+        query = query.with_for_update(read=lock == "share")
+    return db.session.scalar(query)
 
 
-def get_parameter(connector: str, name: str, *, for_write: bool = False) -> Parameter:
+def get_parameter(connector: str, name: str, *, lock: str | None = None) -> Parameter:
     """Return a connector's definition of `name`; a missing one is NotFound."""
-    if (parameter := find_parameter(connector, name, for_write=for_write)) is None:
+    if (parameter := find_parameter(connector, name, lock=lock)) is None:
         raise NotFound("The connector has no parameter of this name.")
     return parameter

@@ -81,10 +81,9 @@ def _check_impact(
     force: bool,
 ) -> list[InvalidConfig]:
     """Return the configs `data` refuses; refuse a change that breaks one `before` accepted."""
-    invalid = invalid_configs(connector, data)
+    invalid = invalid_configs(connector, data, before=before)
     # Configs the current definition refuses already are not this change's doing.
-    already = set() if before is None else {i.config_id for i in invalid_configs(connector, before)}
-    broken = [item for item in invalid if item.config_id not in already]
+    broken = [item for item in invalid if item.newly]
     if broken and not dry_run and not force:
         raise InvalidatesConfigs(
             f"{len(broken)} stored config(s) that satisfy the current definition would not "
@@ -171,7 +170,7 @@ def replace_parameter(
         )
     with transaction() as session:
         get_connector(connector)
-        parameter = queries.get_parameter(connector, name, for_write=not dry_run)
+        parameter = queries.get_parameter(connector, name, lock=None if dry_run else "update")
         expect.check(parameter.id, parameter.version)
         before = parameter.definition()
         invalid = _check_impact(connector, data, before=before, dry_run=dry_run, force=force)
@@ -194,7 +193,7 @@ def delete_parameter(
     """Delete a definition (its configs become free-form); its history stays."""
     with transaction() as session:
         get_connector(connector)
-        parameter = queries.get_parameter(connector, name, for_write=True)
+        parameter = queries.get_parameter(connector, name, lock="update")
         expect.check(parameter.id, parameter.version)
         record_deletion(session, parameter, by=principal.identity, reason=reason)
 
