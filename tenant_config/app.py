@@ -19,6 +19,7 @@ from tenant_config.operations.devkeys import ensure_dev_keys
 from tenant_config.operations.logs import init_request_logging
 from tenant_config.operations.ratelimit import init_ratelimit
 from tenant_config.parameters import views as parameters_views
+from tenant_config.platform.answers import init_answers
 from tenant_config.platform.api import Api, api_config, check_url, register_docs_assets
 from tenant_config.platform.auth import init_auth
 from tenant_config.platform.changes import init_changes
@@ -63,6 +64,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         configure_engine(db.engine)
         metrics.init_metrics(app, db.engine)
         init_changes(app, db.engine)
+    init_answers(app, settings.answer_cache_mb * 1024 * 1024)
     Migrate(app, db, directory=str(MIGRATIONS))
     init_auth(app, settings)
     init_ratelimit(app, settings)

@@ -16,7 +16,8 @@ from tenant_config.connectors.schemas import CODE_PATTERN
 from tenant_config.integrations.models import Integration
 from tenant_config.parameters.queries import definitions_of
 from tenant_config.parameters.recorder import record_deletion
-from tenant_config.platform.database import LostRace, db, retried, transaction
+from tenant_config.platform.changes import announce, connector_key
+from tenant_config.platform.database import LostRace, retried, transaction
 from tenant_config.platform.errors import InUse, PreconditionFailed, ValidationFailed
 from tenant_config.platform.pagination import Page, paginate
 from tenant_config.platform.preconditions import Expectation
@@ -53,7 +54,7 @@ def put_connector(
             errors={"code": ["A connector keeps its code."]},
         )
     try:
-        with transaction():
+        with transaction() as session:
             connector = queries.find_connector(code, lock="update")
             created = connector is None
             if created:
@@ -67,7 +68,8 @@ def put_connector(
                 for key, value in fields.items():
                     setattr(connector, key, value)
                 connector.stamp(principal.identity)
-                db.session.add(connector)
+                session.add(connector)
+                announce(session, connector_key(code))
     except IntegrityError:
         raise LostRace() from None  # created meanwhile: the next attempt replaces it
     return connector, created
@@ -86,3 +88,4 @@ def delete_connector(*, principal: Principal, code: str, expect: Expectation) ->
             record_deletion(session, parameter, by=principal.identity, reason="Connector removed")
         session.flush()
         session.delete(connector)
+        announce(session, connector_key(code))

@@ -6,6 +6,7 @@ from flask import Response, jsonify
 from flask.views import MethodView
 
 from tenant_config.connectors import lookup, service
+from tenant_config.connectors.cached import cached_lookup
 from tenant_config.connectors.schemas import (
     EXAMPLE,
     LOOKUP_ANSWER_DOC,
@@ -105,6 +106,7 @@ class PartnerTenantConfigs(MethodView):
     @protected(blp, CONFIG_READ)
     @waits_for_change
     @conditional_page
+    @cached_lookup
     @blp.arguments(ConnectorLookupArgsSchema, location="query", error_status_code=400)
     @blp.response(
         200,

@@ -9,12 +9,14 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from tenant_config.config_versions.recorder import record_deletion
 from tenant_config.configs.models import Config
 from tenant_config.connectors.queries import require_known
 from tenant_config.integrations.models import Integration
 from tenant_config.integrations.queries import get_integration
+from tenant_config.platform.changes import announce, change_key
 from tenant_config.platform.clock import utcnow
 from tenant_config.platform.database import retried, transaction
 from tenant_config.platform.errors import Duplicate, Forbidden, NotEmpty, ValidationFailed
@@ -75,6 +77,7 @@ def create_integration(*, principal: Principal, data: Mapping[str, Any]) -> Inte
             integration = Integration(**data)
             integration.stamp(principal.identity)
             session.add(integration)
+            _announce(session, integration)
     except IntegrityError:
         raise _duplicate() from None
     return integration
@@ -89,7 +92,7 @@ def update_integration(
     expect: Expectation,
 ) -> Integration:
     """Replace an integration's names; its tenant, client, partner and connector stay fixed."""
-    with transaction():
+    with transaction() as session:
         integration = get_integration(
             principal=principal, integration_id=integration_id, lock="rename"
         )
@@ -106,6 +109,7 @@ def update_integration(
             for key, value in changes.items():
                 setattr(integration, key, value)
             integration.stamp(principal.identity)
+            _announce(session, integration)  # every config in a lookup repeats its names
     return integration
 
 
@@ -138,3 +142,9 @@ def delete_integration(
         for config in configs:
             record_deletion(session, config, by=principal.identity, at=now, reason=reason)
         session.delete(integration)
+        _announce(session, integration)
+
+
+def _announce(session: Session, integration: Integration) -> None:
+    """Tell lookups and waiters that this integration's partner tenant has changed."""
+    announce(session, change_key(integration.connector, integration.partner_tenant))

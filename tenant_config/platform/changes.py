@@ -1,11 +1,15 @@
-"""Change waits: one watcher per worker process learns of config changes, waiting callers sleep.
+"""Change counters and change waits: what a lookup's answer was read at, and who waits for it.
 
 Writers announce a change of a connector's partner tenant in their own transaction (a change
-of the connector's parameter definitions is a change of every one of its partner tenants). On
-PostgreSQL that is a NOTIFY, delivered at commit to every process that LISTENs, whichever
-worker or host wrote it. On SQLite the watcher reads the last row ids of the configs' and the
-definitions' histories a few times a second instead. Either way the database sees one watcher
-per process, however many callers wait; a woken caller reads its answer once more.
+of the connector's parameter definitions is a change of every one of its partner tenants).
+At commit, each key announced has its row in `change_counters` counted up, in that same
+transaction: a cached answer read at the counters a request reads again is still the answer,
+on every worker and host (platform/answers.py).
+
+On PostgreSQL the commit also NOTIFYs every process that LISTENs, whichever worker or host
+wrote it; on SQLite a watcher reads the last row ids of the configs' and the definitions'
+histories a few times a second instead. Either way the database sees one watcher per
+process, however many callers wait; a woken caller reads its answer once more.
 """
 
 from __future__ import annotations
@@ -16,15 +20,33 @@ import time
 
 import psycopg
 from flask import Flask, current_app
-from sqlalchemy import Engine, create_engine, text
-from sqlalchemy.orm import Session
+from sqlalchemy import BigInteger, Column, Engine, Table, Text, create_engine, event, text
+from sqlalchemy.orm import Session, SessionTransaction
 from sqlalchemy.pool import NullPool
 
+from tenant_config.platform.database import Base
+
 CHANNEL = "tenant_config_changes"
+LISTENER_NAME = "tenant-config change feed"  # as pg_stat_activity shows it
 EXTENSION = "tenant_config.changes"
 POLL_SECONDS = 0.25
 RECONNECT_SECONDS = 1.0
 log = logging.getLogger(__name__)
+_PENDING = "tenant_config.changes.pending"
+change_counters = Table(
+    "change_counters",
+    Base.metadata,
+    Column("change_key", Text, primary_key=True),
+    Column("counter", BigInteger, nullable=False),
+)
+_COUNT = text(
+    "INSERT INTO change_counters (change_key, counter) VALUES (:key, 1) ON CONFLICT (change_key)"
+    " DO UPDATE SET counter = change_counters.counter + 1"
+)
+_NOTIFY = text("SELECT pg_notify(:channel, :key)")
+_COUNTERS = text(
+    "SELECT change_key, counter FROM change_counters WHERE change_key IN (:first, :second)"
+)
 # What SQLite polling watches: the last history row of configs, and of definitions.
 _LAST_ROWS = text(
     "SELECT (SELECT max(rowid) FROM tenant_config_versions),"
@@ -47,9 +69,34 @@ def _connector_key_of(key: str) -> str:
 
 
 def announce(session: Session, key: str) -> None:
-    """Announce a change of `key` when the caller's transaction commits (PostgreSQL)."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_notify(:channel, :key)"), {"channel": CHANNEL, "key": key})
+    """Count a change of `key` when the caller's transaction commits, and wake its waiters."""
+    session.info.setdefault(_PENDING, set()).add(key)
+
+
+@event.listens_for(Session, "before_commit")
+def _count_announced(session: Session) -> None:
+    keys = session.info.pop(_PENDING, None)
+    if not keys:
+        return
+    session.flush()  # the rows first: a counter's row lock is the last one the writer takes
+    postgres = session.get_bind().dialect.name == "postgresql"
+    for key in sorted(keys):  # one order for every writer: no deadlock between counters
+        session.execute(_COUNT, {"key": key})
+        if postgres:
+            session.execute(_NOTIFY, {"channel": CHANNEL, "key": key})
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_announced(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:  # rolled back: nothing changed, nothing to count
+        session.info.pop(_PENDING, None)
+
+
+def read_counters(engine: Engine, first: str, second: str) -> tuple[int, int]:
+    """Return the change counters of two keys as committed now (0 for a key never changed)."""
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        found = dict(connection.execute(_COUNTERS, {"first": first, "second": second}).all())
+    return found.get(first, 0), found.get(second, 0)
 
 
 class ChangeFeed:
@@ -102,7 +149,9 @@ class ChangeFeed:
         url = self.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
         while True:
             try:
-                with psycopg.connect(url, autocommit=True, connect_timeout=5) as connection:
+                with psycopg.connect(
+                    url, autocommit=True, connect_timeout=5, application_name=LISTENER_NAME
+                ) as connection:
                     connection.execute(f"LISTEN {CHANNEL}")
                     self._heard(None)  # changes may have been missed while not listening
                     for notice in connection.notifies():

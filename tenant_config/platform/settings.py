@@ -57,6 +57,7 @@ class Settings:
     ratelimit_storage_url: str = ""
     ratelimit_key_prefix: str = "tenant-config"
     cors_origins: tuple[str, ...] = ()
+    answer_cache_mb: int = 64
     jwt_scope_claims: tuple[str, ...] = DEFAULT_SCOPE_CLAIMS
     jwt_tenants_claim: str = "tenants"
     jwt_clients_claim: str = "clients"
@@ -140,6 +141,7 @@ class Settings:
             "ratelimit_storage_url": read.text("RATELIMIT_STORAGE_URL"),
             "ratelimit_key_prefix": read.text("RATELIMIT_KEY_PREFIX", "tenant-config"),
             "cors_origins": read.items("CORS_ORIGINS"),
+            "answer_cache_mb": read.integer("ANSWER_CACHE_MB", 64),
         }
 
     def with_development_defaults(self) -> Settings:
@@ -192,6 +194,8 @@ class Settings:
             problems.append(f"TENANT_CONFIG_LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}")
         if self.db_pool_size < 1:
             problems.append("TENANT_CONFIG_DB_POOL_SIZE must be at least 1")
+        if self.answer_cache_mb < 0:
+            problems.append("TENANT_CONFIG_ANSWER_CACHE_MB must be 0 (off) or more")
         if self.jwt_leeway_seconds > 300:
             problems.append("TENANT_CONFIG_JWT_LEEWAY_SECONDS must be at most 300")
         for variable, names in (

@@ -39,6 +39,13 @@ class Principal:
     def is_admin(self) -> bool:
         return ADMIN in self.scopes
 
+    @property
+    def sight(self) -> tuple:
+        """Return what decides which rows and values this caller sees (equal for equal sight)."""
+        if self.is_admin:
+            return (True, self.may_read_sensitive())
+        return (False, self.may_read_sensitive(), self.tenants, self.clients, self.partner_tenants)
+
     def may_read_sensitive(self) -> bool:
         """Tell whether sensitive values may be shown to this caller in plain text."""
         return CONFIG_READ_SENSITIVE in self.scopes
