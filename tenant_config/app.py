@@ -23,6 +23,7 @@ from tenant_config.platform.answers import init_answers
 from tenant_config.platform.api import Api, api_config, check_url, register_docs_assets
 from tenant_config.platform.auth import init_auth
 from tenant_config.platform.changes import init_changes
+from tenant_config.platform.counters import init_counters
 from tenant_config.platform.database import configure_engine, db, engine_options
 from tenant_config.platform.encryption.column import init_encryption
 from tenant_config.platform.problem_responses import register_error_handlers
@@ -64,6 +65,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         configure_engine(db.engine)
         metrics.init_metrics(app, db.engine)
         init_changes(app, db.engine)
+        init_counters(app, db.engine, settings.db_pool_size)
     init_answers(app, settings.answer_cache_mb * 1024 * 1024)
     Migrate(app, db, directory=str(MIGRATIONS))
     init_auth(app, settings)

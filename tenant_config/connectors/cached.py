@@ -6,12 +6,11 @@ import functools
 from collections.abc import Callable
 
 from flask import Response, request
-from sqlalchemy.exc import SQLAlchemyError
 
 from tenant_config.platform.answers import answers
 from tenant_config.platform.auth import current_principal
-from tenant_config.platform.changes import change_key, connector_key, read_counters
-from tenant_config.platform.database import db
+from tenant_config.platform.changes import change_key, connector_key
+from tenant_config.platform.counters import read_counters
 
 
 def cached_lookup(view: Callable[..., Response]) -> Callable[..., Response]:
@@ -22,12 +21,10 @@ def cached_lookup(view: Callable[..., Response]) -> Callable[..., Response]:
         cache = answers()
         counters = None
         if cache is not None:
-            try:  # read before the answer: a write committed meanwhile only makes it miss
-                counters = read_counters(
-                    db.engine, change_key(connector, partner_tenant), connector_key(connector)
-                )
-            except SQLAlchemyError:
-                counters = None  # the lookup itself answers the outage
+            # Read before the answer: a write committed meanwhile only makes it miss. Unread
+            # (None), the lookup answers without the cache, and answers an outage itself.
+            keys = change_key(connector, partner_tenant), connector_key(connector)
+            counters = read_counters(*keys)
         # Everything the answer depends on: the caller's sight, the path and the query as sent.
         key = (current_principal().sight, connector, partner_tenant, request.query_string)
         if counters is not None and (kept := cache.get(key, counters)) is not None:

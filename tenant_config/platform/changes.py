@@ -44,9 +44,6 @@ _COUNT = text(
     " DO UPDATE SET counter = change_counters.counter + 1"
 )
 _NOTIFY = text("SELECT pg_notify(:channel, :key)")
-_COUNTERS = text(
-    "SELECT change_key, counter FROM change_counters WHERE change_key IN (:first, :second)"
-)
 # What SQLite polling watches: the last history row of configs, and of definitions.
 _LAST_ROWS = text(
     "SELECT (SELECT max(rowid) FROM tenant_config_versions),"
@@ -90,13 +87,6 @@ def _count_announced(session: Session) -> None:
 def _forget_announced(session: Session, transaction: SessionTransaction) -> None:
     if transaction.parent is None:  # rolled back: nothing changed, nothing to count
         session.info.pop(_PENDING, None)
-
-
-def read_counters(engine: Engine, first: str, second: str) -> tuple[int, int]:
-    """Return the change counters of two keys as committed now (0 for a key never changed)."""
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        found = dict(connection.execute(_COUNTERS, {"first": first, "second": second}).all())
-    return found.get(first, 0), found.get(second, 0)
 
 
 class ChangeFeed:

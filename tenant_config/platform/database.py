@@ -131,8 +131,6 @@ def configure_engine(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection) -> None:
-        if connection.get_execution_options().get("isolation_level") == "AUTOCOMMIT":
-            return  # one statement on its own (the change counters' read): no transaction
         # A deferred transaction that reads and then writes fails at once with SQLITE_BUSY when
         # another writer got in between; IMMEDIATE waits for the lock (busy timeout) instead.
         connection.exec_driver_sql("BEGIN IMMEDIATE" if _write_intent.get() else "BEGIN")

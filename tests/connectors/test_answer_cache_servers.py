@@ -82,3 +82,19 @@ def test_a_change_made_while_the_listener_reconnects_is_read_and_ends_waits(
     assert [c["value"] for c in answer.json()["content"]] == ["v1"]
     assert time.monotonic() - changed_at < 5
     assert "change feed: listening failed" in api.server.logs()
+
+
+def test_lookups_go_on_when_the_counters_connections_are_killed(serve, private_pg, make_token):
+    """Killed sessions cost no error: that lookup answers without the cache, the next reconnect."""
+    api = Client(serve(WORKERS=1, RATELIMIT_ENABLED="false"), make_token)
+    api.config(api.integration(), value="v0")
+    assert [lookup_values(api) for _ in range(4)] == [["v0"]] * 4
+    with private_pg.connect() as admin:
+        admin.autocommit = True
+        ended = admin.execute(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+            " WHERE pid <> pg_backend_pid() AND backend_type = 'client backend'"
+        ).fetchone()[0]
+    assert ended >= 2  # the pool's and the counters' connections
+    assert [lookup_values(api) for _ in range(4)] == [["v0"]] * 4
+    assert "change counters unread" in api.server.logs()
