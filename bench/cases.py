@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import select
-import socket
 from collections.abc import Iterable
 from urllib.parse import quote
 
@@ -131,33 +129,3 @@ def update_lines(tokens: Tokens, targets: list[Target]) -> list[str]:
         )
         for t in targets
     ]
-
-
-class HeldWaits:
-    """`count` lookups waiting for a change (`wait=60` with the current ETag), held open."""
-
-    def __init__(self, port: int, tokens: Tokens, targets: list[Target], etags, count: int):
-        self.sockets: list[socket.socket] = []
-        for index in range(count):
-            target = targets[index % len(targets)]
-            request = (
-                f"GET {lookup_path(target, 'wait=60')} HTTP/1.1\r\n"
-                f"Host: 127.0.0.1:{port}\r\n"
-                f"Authorization: Bearer {tokens.reader(target)}\r\n"
-                f"If-None-Match: {etags[target.partner_tenant]}\r\n\r\n"
-            )
-            held = socket.create_connection(("127.0.0.1", port), timeout=5)
-            held.sendall(request.encode())
-            self.sockets.append(held)
-
-    def still_waiting(self) -> int:
-        """How many have neither been answered nor closed."""
-        poller = select.poll()  # select() stops at descriptor 1024
-        for held in self.sockets:
-            poller.register(held, select.POLLIN)
-        return len(self.sockets) - len(poller.poll(0))
-
-    def close(self) -> None:
-        for held in self.sockets:
-            held.close()
-        self.sockets = []

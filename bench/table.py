@@ -6,7 +6,12 @@ from dataclasses import dataclass
 
 from bench.wrk import Timing
 
-CEILINGS = ("bare Flask, project gunicorn", "bare Flask, 2 sync workers")
+CEILINGS = (
+    "bare Flask, project gunicorn",
+    "bare Flask, 2 sync workers",
+    "bare Flask, 2 gthread workers x 4 threads",
+    "bare Flask, 2 gevent workers",
+)
 PEER = "etcd 3.4 range (JSON gateway)"
 
 

@@ -39,11 +39,19 @@ change_counters = Table(
     Column("change_key", Text, primary_key=True),
     Column("counter", BigInteger, nullable=False),
 )
-_COUNT = text(
+_UPSERT = (
     "INSERT INTO change_counters (change_key, counter) VALUES (:key, 1) ON CONFLICT (change_key)"
     " DO UPDATE SET counter = change_counters.counter + 1"
 )
-_NOTIFY = text("SELECT pg_notify(:channel, :key)")
+_COUNT_AND_NOTIFY = {
+    "sqlite": text(_UPSERT),
+    # PostgreSQL notifies the listeners in the same round trip.
+    "postgresql": text(
+        "WITH counted AS (INSERT INTO change_counters (change_key, counter) VALUES (:key, 1)"
+        " ON CONFLICT (change_key) DO UPDATE SET counter = change_counters.counter + 1"
+        " RETURNING change_key) SELECT pg_notify(:channel, change_key) FROM counted"
+    ),
+}
 # What SQLite polling watches: the last history row of configs, and of definitions.
 _LAST_ROWS = text(
     "SELECT (SELECT max(rowid) FROM tenant_config_versions),"
@@ -76,11 +84,9 @@ def _count_announced(session: Session) -> None:
     if not keys:
         return
     session.flush()  # the rows first: a counter's row lock is the last one the writer takes
-    postgres = session.get_bind().dialect.name == "postgresql"
+    statement = _COUNT_AND_NOTIFY[session.get_bind().dialect.name]
     for key in sorted(keys):  # one order for every writer: no deadlock between counters
-        session.execute(_COUNT, {"key": key})
-        if postgres:
-            session.execute(_NOTIFY, {"channel": CHANNEL, "key": key})
+        session.execute(statement, {"key": key, "channel": CHANNEL})
 
 
 @event.listens_for(Session, "after_transaction_end")
