@@ -1,10 +1,16 @@
-"""Fixtures for operations tests: rate-limited apps."""
+"""Fixtures for operations tests: rate-limited apps, Redis."""
 
 from __future__ import annotations
 
+import os
 import uuid
 
 import pytest
+import redis
+
+from tests.support.needs import unavailable
+
+REDIS_URL = os.environ.get("TENANT_CONFIG_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
 
 @pytest.fixture
@@ -20,3 +26,14 @@ def limited_app(make_app):
         return make_app(**settings | overrides)
 
     return build
+
+
+@pytest.fixture
+def redis_client():
+    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1)
+    try:
+        client.ping()
+    except redis.RedisError:
+        unavailable(f"no Redis at {REDIS_URL}")
+    yield client
+    client.close()
