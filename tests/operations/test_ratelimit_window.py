@@ -2,30 +2,7 @@
 
 from __future__ import annotations
 
-import limits.storage.memory
-import limits.strategies
-import pytest
-
 from tenant_config.operations import ratelimit
-
-
-class Clock:
-    """A clock the test moves by hand (the limiter's in-memory storage reads it)."""
-
-    def __init__(self, now: float):
-        self.now = now
-
-    def time(self) -> float:
-        return self.now
-
-
-@pytest.fixture
-def clock(monkeypatch) -> Clock:
-    clock = Clock(60 * 1_000_000.0)  # the start of a minute
-    monkeypatch.setattr(limits.storage.memory, "time", clock)
-    monkeypatch.setattr(limits.strategies, "time", clock)
-    monkeypatch.setattr(ratelimit, "time", clock)
-    return clock
 
 
 def test_requests_at_the_end_of_a_window_still_count_after_the_boundary(
