@@ -59,7 +59,7 @@ def test_platform_modules_load_no_framework_token_library_or_metrics():
         "tenant_config.platform.encryption.column",
         "tenant_config.operations.serving",
     ]
-    heavy = ("flask_smorest", "authlib", "prometheus_client", "flask_limiter", "flask_cors")
+    heavy = ("flask_smorest", "authlib", "prometheus_client", "flask_cors")
     program = (
         "import importlib, sys\n"
         f"for name in {light!r}: importlib.import_module(name)\n"

@@ -70,7 +70,7 @@ class EnvReader:
 
 
 def ratelimit_problems(limit: str, storage_url: str) -> list[str]:
-    """Name a limit or storage URL that Flask-Limiter cannot use."""
+    """Name a limit or storage URL that the `limits` library cannot use."""
     problems = []
     try:
         parse_many(limit)

@@ -2,27 +2,7 @@
 
 from __future__ import annotations
 
-import limits.storage.memory
-import limits.strategies
-import pytest
-
-
-class Clock:
-    """A clock the test moves by hand (the limiter's in-memory storage reads it)."""
-
-    def __init__(self, now: float):
-        self.now = now
-
-    def time(self) -> float:
-        return self.now
-
-
-@pytest.fixture
-def clock(monkeypatch) -> Clock:
-    clock = Clock(60 * 1_000_000.0)  # the start of a minute
-    monkeypatch.setattr(limits.storage.memory, "time", clock)
-    monkeypatch.setattr(limits.strategies, "time", clock)
-    return clock
+from tenant_config.operations import ratelimit
 
 
 def test_requests_at_the_end_of_a_window_still_count_after_the_boundary(
@@ -41,3 +21,18 @@ def test_requests_at_the_end_of_a_window_still_count_after_the_boundary(
     assert [status(), status()] == [200, 429]
     clock.now += 60  # the 2 of the second minute weigh 2 x 29/60, under 1: 3 pass
     assert [status() for _ in range(4)] == [200, 200, 200, 429]
+
+
+def test_counters_of_callers_gone_quiet_are_dropped(limited_app, headers, clock):
+    """A worker's memory holds the counters of recent callers only, however many came before."""
+    app = limited_app(ratelimit="3/minute")
+    client = app.test_client()
+    counters = app.extensions[ratelimit.EXTENSION].memory.storage.storage
+    for n in range(50):
+        client.get("/tenantintegrations", environ_base={"REMOTE_ADDR": f"192.0.2.{n}"})
+    assert len(counters) == 50
+
+    clock.now += 121  # each counter lives two windows
+    assert client.get("/tenantintegrations", headers=headers).status_code == 200
+
+    assert len(counters) == 1
