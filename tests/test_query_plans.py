@@ -15,12 +15,15 @@ from sqlalchemy import insert, text
 from tenant_config.config_versions.models import ConfigVersion
 from tenant_config.configs.models import Config
 from tenant_config.integrations.models import Integration
+from tenant_config.platform.changes import change_counters, change_key, connector_key
+from tenant_config.platform.counters import EXTENSION as COUNTERS
 from tenant_config.platform.database import db
 from tests.support.routes import sql_statements
 from tests.support.tokens import ALL_SCOPES
 
-BIG_TABLES = ("tenant_integrations", "tenant_configs", "tenant_config_versions")
+BIG_TABLES = ("tenant_integrations", "tenant_configs", "tenant_config_versions", "change_counters")
 INTEGRATIONS, CONFIGS_EACH = 400, 25
+COUNTED_PARTNER_TENANTS = 5000  # a change counter per partner tenant ever written
 
 
 def _seed(app) -> list[dict]:
@@ -59,6 +62,11 @@ def _seed(app) -> list[dict]:
         db.session.execute(insert(Integration), integrations)
         db.session.execute(insert(Config), configs)
         db.session.execute(insert(ConfigVersion), versions)
+        counted = [
+            {"change_key": change_key("BIGCOMMERCE_OSERIES", f"pt-{number}"), "counter": 1}
+            for number in range(COUNTED_PARTNER_TENANTS)
+        ]
+        db.session.execute(insert(change_counters), counted)
         db.session.commit()
         analyze = "ANALYZE" if db.engine.dialect.name == "postgresql" else "ANALYZE main"
         db.session.execute(text(analyze))
@@ -117,4 +125,9 @@ def test_the_lookup_and_every_list_read_through_an_index(fresh_app, make_token):
             is_read = statement.lstrip().upper().startswith("SELECT")
             if is_read and (found := _full_scans(app, statement, parameters)):
                 scans[url] = (statement, found)
+    # The counters every lookup reads first, on connections of their own (no engine events).
+    reader = app.extensions[COUNTERS]
+    keys = (change_key("BIGCOMMERCE_OSERIES", pt), connector_key("BIGCOMMERCE_OSERIES"))
+    if found := _full_scans(app, reader.statement, keys):
+        scans["change counters"] = (reader.statement, found)
     assert not scans, scans

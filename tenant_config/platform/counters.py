@@ -29,7 +29,7 @@ class CounterReader:
     def __init__(self, engine: Engine, size: int):
         self.engine = engine
         postgres = engine.dialect.name == "postgresql"
-        self._statement = _READ.format("%s" if postgres else "?")
+        self.statement = _READ.format("%s" if postgres else "?")
         self._postgres = postgres
         # The pool raises the driver's own error when it cannot connect; SQLAlchemy's otherwise.
         self._failures = (SQLAlchemyError, engine.dialect.loaded_dbapi.Error)
@@ -43,7 +43,7 @@ class CounterReader:
             connection = None
             try:
                 connection = self._idle.pop() if self._idle else self._connect()
-                rows = connection.execute(self._statement, (first, second)).fetchall()
+                rows = connection.execute(self.statement, (first, second)).fetchall()
             except self._failures as error:
                 log.info("change counters unread (%s): answered uncached", type(error).__name__)
                 if connection is not None:
