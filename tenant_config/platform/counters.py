@@ -6,10 +6,14 @@ statements at each ROLLBACK. These connections come from the engine (so with its
 settings), leave its pool, run in autocommit and keep the statement prepared. A connection
 that fails is dropped and the read reports nothing: the caller then answers without the cache,
 through the pool, which pings and reconnects.
+
+Requests that arrive while reads are in flight share the next read: one statement for all
+their keys. It starts after each of them arrived, so it sees every write answered before.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 from typing import Any
@@ -19,18 +23,32 @@ from sqlalchemy import Engine, event
 from sqlalchemy.exc import SQLAlchemyError
 
 EXTENSION = "tenant_config.counters"
-_READ = "SELECT change_key, counter FROM change_counters WHERE change_key IN ({0}, {0})"
+_READ = {
+    "postgresql": "SELECT change_key, counter FROM change_counters WHERE change_key = ANY(%s)",
+    "sqlite": "SELECT change_key, counter FROM change_counters"
+    " WHERE change_key IN (SELECT value FROM json_each(?))",
+}
 log = logging.getLogger(__name__)
 
 
+class _Read:
+    """One statement's keys, gathered until it starts, and what it found (None: unread)."""
+
+    def __init__(self) -> None:
+        self.keys: set[str] = set()
+        self.done = threading.Event()
+        self.found: dict[str, int] | None = None
+
+
 class CounterReader:
-    """Reads change counters, at most `size` at once, on connections of its own."""
+    """Reads change counters, at most `size` statements at once, on connections of its own."""
 
     def __init__(self, engine: Engine, size: int):
         self.engine = engine
-        postgres = engine.dialect.name == "postgresql"
-        self.statement = _READ.format("%s" if postgres else "?")
-        self._postgres = postgres
+        self._postgres = engine.dialect.name == "postgresql"
+        self.statement = _READ[engine.dialect.name]
+        self._lock = threading.Lock()
+        self._gathering: _Read | None = None
         # The pool raises the driver's own error when it cannot connect; SQLAlchemy's otherwise.
         self._failures = (SQLAlchemyError, engine.dialect.loaded_dbapi.Error)
         self._idle: list[Any] = []
@@ -39,19 +57,36 @@ class CounterReader:
 
     def read(self, first: str, second: str) -> tuple[int, int] | None:
         """Return the committed counters of two keys (0 if never counted), or None if unreadable."""
-        with self._slots:
-            connection = None
-            try:
-                connection = self._idle.pop() if self._idle else self._connect()
-                rows = connection.execute(self.statement, (first, second)).fetchall()
-            except self._failures as error:
-                log.info("change counters unread (%s): answered uncached", type(error).__name__)
-                if connection is not None:
-                    connection.close()
-                return None
-            self._idle.append(connection)
-        found = dict(rows)
-        return found.get(first, 0), found.get(second, 0)
+        with self._lock:
+            read, leads = self._gathering, self._gathering is None
+            if leads:
+                read = self._gathering = _Read()
+            read.keys.update((first, second))
+        if leads:
+            with self._slots:
+                with self._lock:
+                    self._gathering = None  # from now on, arrivals gather for the next read
+                read.found = self._run(read.keys)
+            read.done.set()
+        else:
+            read.done.wait()
+        if read.found is None:
+            return None
+        return read.found.get(first, 0), read.found.get(second, 0)
+
+    def _run(self, keys: set[str]) -> dict[str, int] | None:
+        connection = None
+        try:
+            connection = self._idle.pop() if self._idle else self._connect()
+            parameter = list(keys) if self._postgres else json.dumps(list(keys))
+            rows = connection.execute(self.statement, (parameter,)).fetchall()
+        except self._failures as error:
+            log.info("change counters unread (%s): answered uncached", type(error).__name__)
+            if connection is not None:
+                connection.close()
+            return None
+        self._idle.append(connection)
+        return dict(rows)
 
     def close(self) -> None:
         """Close the idle connections (the engine was disposed of)."""
