@@ -29,10 +29,11 @@ def _cpus() -> int:
 
 
 bind = serving.bind_setting(os.environ).split(",")
-# gthread: a worker per core (the GIL caps a worker at one), threads for the database waits.
+# A worker per core (the GIL caps a worker at one); gevent: a greenlet per connection, so
+# slow clients and change waits cost a socket each, not a thread (README "Serving").
 workers = int(_env("WORKERS", str(min(8, max(2, _cpus())))))
-threads = int(_env("THREADS", "4"))
 worker_class = serving.Worker
+worker_connections = int(_env("WORKER_CONNECTIONS", "2000"))
 timeout = int(_env("TIMEOUT", "30"))
 graceful_timeout = int(_env("GRACEFUL_TIMEOUT", "30"))
 keepalive = int(_env("KEEPALIVE", "5"))

@@ -1,15 +1,22 @@
-"""The gunicorn worker: graceful stops, problem documents for gunicorn's own errors, the URL."""
+"""The gunicorn worker (gevent): graceful stops, problem documents for its own errors, the URL."""
 
 from __future__ import annotations
 
 import json
+import resource
 import shlex
+import time
 import uuid
 from collections.abc import Mapping
 from datetime import UTC, datetime
+from functools import partial
 
+import gevent
+from gevent.pool import Pool
+from gevent.server import StreamServer
 from gunicorn import util
-from gunicorn.workers.gthread import ThreadWorker
+from gunicorn.sock import ssl_context
+from gunicorn.workers.ggevent import GeventWorker
 
 from tenant_config.platform.problems import PROBLEM_MEDIA_TYPE, problem_type_for
 
@@ -19,18 +26,78 @@ GUNICORN_DEFAULT_PORT = 8000
 _ANY_ADDRESS = {"": "127.0.0.1", "0.0.0.0": "127.0.0.1", "::": "::1"}  # noqa: S104
 
 
-class Worker(ThreadWorker):
-    """gthread, except that a stopping worker closes its listening sockets at once.
+# Files a worker holds besides its connections: pool, listener, logs, metric samples.
+SPARE_FILES = 256
 
-    Plain gthread keeps them open until its requests in flight are done, so new connections
-    wait in the backlog and are reset later; closed, they are refused and the balancer retries.
+
+class Worker(GeventWorker):
+    """gunicorn's gevent worker (a greenlet per connection), closing its listeners at once.
+
+    gevent's own worker notices a stop at its next once-a-second tick and accepts connections
+    until then; closed at once, new connections are refused and the balancer retries elsewhere.
     """
 
-    def set_accept_enabled(self, enabled: bool) -> None:
-        super().set_accept_enabled(enabled)
-        if not enabled and not self.alive:
-            for listener in self.sockets:
-                listener.close()
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.servers: list[StreamServer] = []
+
+    def init_process(self) -> None:
+        """Allow as many open files as `worker_connections` needs, then patch and serve."""
+        self._allow_open_files(self.worker_connections + SPARE_FILES)
+        super().init_process()
+
+    def _allow_open_files(self, wanted: int) -> None:
+        soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        if soft == resource.RLIM_INFINITY or soft >= wanted:
+            return
+        raised = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (raised, hard))
+        if raised < wanted:
+            self.log.warning(
+                "open files limited to %s (hard limit): fewer than %s worker connections",
+                raised,
+                wanted,
+            )
+
+    def run(self) -> None:
+        """Serve until told to stop, then let the connections in flight finish."""
+        ssl_args = {"ssl_context": ssl_context(self.cfg)} if self.cfg.is_ssl else {}
+        for listener in self.sockets:
+            listener.setblocking(1)
+            server = StreamServer(
+                listener,
+                handle=partial(self.handle, listener),
+                spawn=Pool(self.worker_connections),
+                **ssl_args,
+            )
+            if self.cfg.workers > 1:
+                server.max_accept = 1  # leave the next connection to another worker
+            server.start()
+            self.servers.append(server)
+        while self.alive:
+            self.notify()
+            gevent.sleep(1.0)
+        self.close_listeners()
+        deadline = time.monotonic() + self.cfg.graceful_timeout
+        for server in self.servers:
+            while not server.pool.join(timeout=1.0):
+                if time.monotonic() >= deadline:
+                    self.log.warning("Worker graceful timeout (pid:%s)", self.pid)
+                    for busy in self.servers:
+                        busy.stop(timeout=1)
+                    return
+                self.notify()
+
+    def close_listeners(self) -> None:
+        """Stop accepting and close this worker's listening sockets."""
+        for server in self.servers:
+            if not server.closed:
+                server.close()
+
+    def handle_exit(self, sig, frame) -> None:
+        super().handle_exit(sig, frame)
+        # Out of the signal handler, which may have interrupted the server's own accept loop.
+        gevent.spawn(self.close_listeners)
 
 
 def write_problem(sock, status_int: int, reason: str, mesg: str) -> None:

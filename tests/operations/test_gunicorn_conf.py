@@ -9,6 +9,7 @@ import sys
 
 import pytest
 from flask import request
+from gunicorn.workers.ggevent import GeventWorker
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from tests.support.paths import REPO
@@ -37,7 +38,8 @@ def load_conf(monkeypatch):
 def test_defaults_suit_a_small_machine(load_conf):
     conf = load_conf()
     assert 2 <= conf["workers"] <= 8
-    assert conf["threads"] == 4
+    assert issubclass(conf["worker_class"], GeventWorker)
+    assert conf["worker_connections"] == 2000  # 1,000 waiting connectors and room to spare
     assert conf["bind"] == ["127.0.0.1:8080"]
     assert (conf["timeout"], conf["graceful_timeout"], conf["keepalive"]) == (30, 30, 5)
     assert conf["forwarded_allow_ips"] == "127.0.0.1"
@@ -50,7 +52,7 @@ def test_every_setting_comes_from_the_environment(load_conf):
     conf = load_conf(
         BIND="0.0.0.0:9000,[::]:9000",
         WORKERS="3",
-        THREADS="8",
+        WORKER_CONNECTIONS="500",
         TIMEOUT="60",
         GRACEFUL_TIMEOUT="20",
         KEEPALIVE="75",
@@ -60,7 +62,7 @@ def test_every_setting_comes_from_the_environment(load_conf):
         LIMIT_REQUEST_FIELD_SIZE="32768",
     )
     assert conf["bind"] == ["0.0.0.0:9000", "[::]:9000"]
-    assert (conf["workers"], conf["threads"]) == (3, 8)
+    assert (conf["workers"], conf["worker_connections"]) == (3, 500)
     assert (conf["timeout"], conf["graceful_timeout"], conf["keepalive"]) == (60, 20, 75)
     assert conf["forwarded_allow_ips"] == "10.0.0.1,10.0.0.2"
     assert (conf["max_requests"], conf["max_requests_jitter"]) == (1000, 100)
