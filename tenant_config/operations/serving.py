@@ -125,8 +125,15 @@ def write_problem(sock, status_int: int, reason: str, mesg: str) -> None:
 
 
 def install() -> None:
-    """Make gunicorn write its own error answers as problem documents (gunicorn 27)."""
+    """Make gunicorn write its own error answers as problem documents, and close gently.
+
+    gunicorn 27's gevent worker closes a connection at once; request bytes it has not read
+    (a refused URI of 9 KiB, a body left unread) then turn the close into a reset, and the
+    client's kernel drops the answer it had not read yet. The lingering close of its other
+    workers (RFC 9112 section 9.6: FIN, drain, close) lets the answer arrive.
+    """
     util.write_error = write_problem
+    util.close = util.close_graceful
 
 
 def bind_setting(environ: Mapping[str, str]) -> str:
