@@ -7,7 +7,8 @@ import resource
 import shlex
 import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import partial
 
@@ -28,18 +29,24 @@ _ANY_ADDRESS = {"": "127.0.0.1", "0.0.0.0": "127.0.0.1", "::": "::1"}  # noqa: S
 
 # Files a worker holds besides its connections: pool, listener, logs, metric samples.
 SPARE_FILES = 256
+# How long a stopping worker still waits for a request on an idle connection (as gthread).
+STOP_KEEPALIVE_LINGER = 2.0
 
 
 class Worker(GeventWorker):
-    """gunicorn's gevent worker (a greenlet per connection), closing its listeners at once.
+    """gunicorn's gevent worker (a greenlet per connection), stopping promptly.
 
     gevent's own worker notices a stop at its next once-a-second tick and accepts connections
-    until then; closed at once, new connections are refused and the balancer retries elsewhere.
+    until then, and it waits out every idle keep-alive connection (`keepalive` seconds, which
+    may be longer than the grace period). This one closes its listeners at once, so new
+    connections are refused and the balancer retries elsewhere, and gives idle connections
+    STOP_KEEPALIVE_LINGER seconds more.
     """
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.servers: list[StreamServer] = []
+        self.idle: dict[gevent.Timeout, gevent.Greenlet] = {}  # connections between requests
 
     def init_process(self) -> None:
         """Allow as many open files as `worker_connections` needs, then patch and serve."""
@@ -53,11 +60,7 @@ class Worker(GeventWorker):
         raised = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
         resource.setrlimit(resource.RLIMIT_NOFILE, (raised, hard))
         if raised < wanted:
-            self.log.warning(
-                "open files limited to %s (hard limit): fewer than %s worker connections",
-                raised,
-                wanted,
-            )
+            self.log.warning("open files limited to %s (hard limit): %s wanted", raised, wanted)
 
     def run(self) -> None:
         """Serve until told to stop, then let the connections in flight finish."""
@@ -66,7 +69,7 @@ class Worker(GeventWorker):
             listener.setblocking(1)
             server = StreamServer(
                 listener,
-                handle=partial(self.handle, listener),
+                handle=partial(self.handle, _ListenerName(listener)),
                 spawn=Pool(self.worker_connections),
                 **ssl_args,
             )
@@ -78,6 +81,7 @@ class Worker(GeventWorker):
             self.notify()
             gevent.sleep(1.0)
         self.close_listeners()
+        gevent.spawn_later(STOP_KEEPALIVE_LINGER, self._end_idle_waits)
         deadline = time.monotonic() + self.cfg.graceful_timeout
         for server in self.servers:
             while not server.pool.join(timeout=1.0):
@@ -98,6 +102,37 @@ class Worker(GeventWorker):
         super().handle_exit(sig, frame)
         # Out of the signal handler, which may have interrupted the server's own accept loop.
         gevent.spawn(self.close_listeners)
+
+    @contextmanager
+    def timeout_ctx(self) -> Iterator[None]:
+        """Wait for a connection's next request for `keepalive` seconds (stopping: less)."""
+        seconds = self.cfg.keepalive if self.alive else STOP_KEEPALIVE_LINGER
+        timeout = gevent.Timeout(seconds, False)  # False: the wait just ends, no error
+        self.idle[timeout] = gevent.getcurrent()
+        try:
+            with timeout:
+                yield
+        finally:
+            del self.idle[timeout]
+
+    def _end_idle_waits(self) -> None:
+        for timeout in list(self.idle):
+            gevent.get_hub().loop.run_callback(self._end_idle_wait, timeout)
+
+    def _end_idle_wait(self, timeout: gevent.Timeout) -> None:
+        # In the hub, so the connection cannot have woken up between this check and the throw.
+        if (connection := self.idle.get(timeout)) is not None:
+            connection.throw(timeout)
+
+
+class _ListenerName:
+    """A listener's address, still known to connections accepted just before it closed."""
+
+    def __init__(self, listener):
+        self.name = listener.getsockname()
+
+    def getsockname(self):
+        return self.name
 
 
 def write_problem(sock, status_int: int, reason: str, mesg: str) -> None:
