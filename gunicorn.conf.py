@@ -6,6 +6,9 @@ import sys
 import tempfile
 from pathlib import Path
 
+# The master imports this file before forking; each gevent worker patches the standard library
+# after. psycopg picks a wait that lets other greenlets run only if it is imported after the
+# patching, so nothing imported here may import it (nor the app: preload_app stays off).
 from tenant_config.operations import serving
 from tenant_config.platform.settings import ConfigurationError, Settings
 

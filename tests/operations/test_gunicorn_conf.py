@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import importlib
+import os
 import runpy
 import shutil
+import subprocess
 import sys
 
 import pytest
@@ -67,6 +69,17 @@ def test_every_setting_comes_from_the_environment(load_conf):
     assert conf["forwarded_allow_ips"] == "10.0.0.1,10.0.0.2"
     assert (conf["max_requests"], conf["max_requests_jitter"]) == (1000, 100)
     assert conf["limit_request_field_size"] == 32768
+
+
+def test_the_master_imports_no_database_driver_before_the_workers_patch():
+    """psycopg imported before gevent patches would block a whole worker on each query."""
+    script = "import runpy, sys; runpy.run_path('gunicorn.conf.py'); print(sorted(sys.modules))"
+    env = {"PATH": os.environ["PATH"], "PROMETHEUS_MULTIPROC_DIR": "/nonexistent"}
+    ran = subprocess.run(
+        [sys.executable, "-c", script], cwd=REPO, env=env, capture_output=True, text=True
+    )
+    assert ran.returncode == 0, ran.stderr
+    assert "psycopg" not in ran.stdout
 
 
 def test_metrics_directory_is_set_before_the_fork(load_conf):
