@@ -36,10 +36,11 @@ STOP_KEEPALIVE_LINGER = 2.0
 class Worker(GeventWorker):
     """gunicorn's gevent worker (a greenlet per connection), stopping promptly.
 
-    gevent's own worker notices a stop at its next once-a-second tick and accepts connections
-    until then, and it waits out every idle keep-alive connection (`keepalive` seconds, which
-    may be longer than the grace period). This one closes its listeners at once, so new
-    connections are refused and the balancer retries elsewhere, and gives idle connections
+    gevent's own worker notices a stop (a signal, or `max_requests` reached) at its next
+    once-a-second tick and accepts connections until then, and it waits out every idle
+    keep-alive connection (`keepalive` seconds, which may be longer than the grace period).
+    This one closes its listeners at once, so new connections go to the other workers or are
+    refused and the balancer retries elsewhere, and gives idle connections
     STOP_KEEPALIVE_LINGER seconds more.
     """
 
@@ -97,6 +98,13 @@ class Worker(GeventWorker):
         for server in self.servers:
             if not server.closed:
                 server.close()
+
+    def handle_request(self, listener_name, req, sock, addr):
+        try:
+            return super().handle_request(listener_name, req, sock, addr)
+        finally:
+            if not self.alive:  # this request was the worker's last (max_requests)
+                self.close_listeners()
 
     def handle_exit(self, sig, frame) -> None:
         super().handle_exit(sig, frame)
