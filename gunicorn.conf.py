@@ -6,6 +6,9 @@ import sys
 import tempfile
 from pathlib import Path
 
+# The master imports this file before forking; each gevent worker patches the standard library
+# after. psycopg picks a wait that lets other greenlets run only if it is imported after the
+# patching, so nothing imported here may import it (nor the app: preload_app stays off).
 from tenant_config.operations import serving
 from tenant_config.platform.settings import ConfigurationError, Settings
 
@@ -29,10 +32,11 @@ def _cpus() -> int:
 
 
 bind = serving.bind_setting(os.environ).split(",")
-# gthread: a worker per core (the GIL caps a worker at one), threads for the database waits.
+# A worker per core (the GIL caps a worker at one); gevent: a greenlet per connection, so
+# slow clients and change waits cost a socket each, not a thread (README "Serving").
 workers = int(_env("WORKERS", str(min(8, max(2, _cpus())))))
-threads = int(_env("THREADS", "4"))
 worker_class = serving.Worker
+worker_connections = int(_env("WORKER_CONNECTIONS", "2000"))
 timeout = int(_env("TIMEOUT", "30"))
 graceful_timeout = int(_env("GRACEFUL_TIMEOUT", "30"))
 keepalive = int(_env("KEEPALIVE", "5"))

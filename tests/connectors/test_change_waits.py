@@ -119,7 +119,7 @@ def test_waiters_hold_no_connection_and_cost_the_database_nothing_more(
 @pytest.mark.slow
 def test_a_write_on_any_worker_wakes_waiters_on_every_worker(serve, make_token):
     """gunicorn with 2 workers on PostgreSQL: LISTEN/NOTIFY reaches the other process."""
-    server = serve(WORKERS=2, THREADS=8, RATELIMIT_ENABLED="false")
+    server = serve(WORKERS=2, RATELIMIT_ENABLED="false")
     api = Client(server, make_token)
     integration = api.integration()
     config = api.config(integration)

@@ -21,7 +21,7 @@ pytestmark = [pytest.mark.slow]
 
 
 def test_sigterm_finishes_in_flight_requests(serve, private_pg, make_token):
-    server = serve(WORKERS=1, THREADS=4, GRACEFUL_TIMEOUT=15, DB_STATEMENT_TIMEOUT_MS=20000)
+    server = serve(WORKERS=1, GRACEFUL_TIMEOUT=15, DB_STATEMENT_TIMEOUT_MS=20000)
     api = Client(server, make_token)
     config = api.config(api.integration())
     url = config_url(config)
@@ -105,7 +105,7 @@ def get_many(server: Gunicorn, path: str, count: int) -> None:
 def test_metrics_add_up_across_workers(serve, private_pg, make_token, tmp_path):
     directory = tmp_path / "prometheus"
     directory.mkdir()
-    server = serve(env={"PROMETHEUS_MULTIPROC_DIR": str(directory)}, WORKERS=2, THREADS=2)
+    server = serve(env={"PROMETHEUS_MULTIPROC_DIR": str(directory)}, WORKERS=2)
     first, second = worker_pids(server, 2)
     series = 'tenant_config_http_requests_total{method="GET",route="/health/live",status="200"}'
     before = scraped(server, series, missing=0.0)

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import importlib
+import os
 import runpy
 import shutil
+import subprocess
 import sys
 
 import pytest
 from flask import request
+from gunicorn.workers.ggevent import GeventWorker
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from tests.support.paths import REPO
@@ -37,7 +40,8 @@ def load_conf(monkeypatch):
 def test_defaults_suit_a_small_machine(load_conf):
     conf = load_conf()
     assert 2 <= conf["workers"] <= 8
-    assert conf["threads"] == 4
+    assert issubclass(conf["worker_class"], GeventWorker)
+    assert conf["worker_connections"] == 2000  # 1,000 waiting connectors and room to spare
     assert conf["bind"] == ["127.0.0.1:8080"]
     assert (conf["timeout"], conf["graceful_timeout"], conf["keepalive"]) == (30, 30, 5)
     assert conf["forwarded_allow_ips"] == "127.0.0.1"
@@ -50,7 +54,7 @@ def test_every_setting_comes_from_the_environment(load_conf):
     conf = load_conf(
         BIND="0.0.0.0:9000,[::]:9000",
         WORKERS="3",
-        THREADS="8",
+        WORKER_CONNECTIONS="500",
         TIMEOUT="60",
         GRACEFUL_TIMEOUT="20",
         KEEPALIVE="75",
@@ -60,11 +64,22 @@ def test_every_setting_comes_from_the_environment(load_conf):
         LIMIT_REQUEST_FIELD_SIZE="32768",
     )
     assert conf["bind"] == ["0.0.0.0:9000", "[::]:9000"]
-    assert (conf["workers"], conf["threads"]) == (3, 8)
+    assert (conf["workers"], conf["worker_connections"]) == (3, 500)
     assert (conf["timeout"], conf["graceful_timeout"], conf["keepalive"]) == (60, 20, 75)
     assert conf["forwarded_allow_ips"] == "10.0.0.1,10.0.0.2"
     assert (conf["max_requests"], conf["max_requests_jitter"]) == (1000, 100)
     assert conf["limit_request_field_size"] == 32768
+
+
+def test_the_master_imports_no_database_driver_before_the_workers_patch():
+    """psycopg imported before gevent patches would block a whole worker on each query."""
+    script = "import runpy, sys; runpy.run_path('gunicorn.conf.py'); print(sorted(sys.modules))"
+    env = {"PATH": os.environ["PATH"], "PROMETHEUS_MULTIPROC_DIR": "/nonexistent"}
+    ran = subprocess.run(
+        [sys.executable, "-c", script], cwd=REPO, env=env, capture_output=True, text=True
+    )
+    assert ran.returncode == 0, ran.stderr
+    assert "psycopg" not in ran.stdout
 
 
 def test_metrics_directory_is_set_before_the_fork(load_conf):

@@ -34,7 +34,7 @@ def server(app, database_url, jwks_file, tmp_path_factory):
         with migrated.app_context():
             upgrade()
             db.engine.dispose()
-    env = server_env(database_url, jwks_file, folder, WORKERS=1, THREADS=2)
+    env = server_env(database_url, jwks_file, folder, WORKERS=1)
     with Gunicorn(env, folder) as running:
         yield running
 

@@ -29,7 +29,7 @@ pytestmark = [pytest.mark.slow]
 def test_database_outage_answers_503_fast_and_recovers_without_restart(
     serve, private_pg, make_token
 ):
-    server = serve(WORKERS=2, THREADS=4)
+    server = serve(WORKERS=2)
     api = Client(server, make_token)
     integration = api.integration()
     config = api.config(integration)
@@ -100,7 +100,7 @@ def test_database_outage_answers_503_fast_and_recovers_without_restart(
 
 
 def test_pool_exhaustion_answers_503_after_the_pool_timeout(serve, private_pg, make_token):
-    server = serve(WORKERS=1, THREADS=4, DB_POOL_SIZE=1, DB_MAX_OVERFLOW=0, DB_POOL_TIMEOUT=1)
+    server = serve(WORKERS=1, DB_POOL_SIZE=1, DB_MAX_OVERFLOW=0, DB_POOL_TIMEOUT=1)
     api = Client(server, make_token)
     integration = api.integration()
     config = api.config(integration)
@@ -124,7 +124,7 @@ def test_pool_exhaustion_answers_503_after_the_pool_timeout(serve, private_pg, m
 
 
 def test_slow_statement_answers_503_after_the_statement_timeout(serve, private_pg, make_token):
-    server = serve(WORKERS=1, THREADS=2, DB_STATEMENT_TIMEOUT_MS=1000)
+    server = serve(WORKERS=1, DB_STATEMENT_TIMEOUT_MS=1000)
     api = Client(server, make_token)
     config = api.config(api.integration())
     locker = private_pg.connect()
@@ -140,7 +140,7 @@ def test_slow_statement_answers_503_after_the_statement_timeout(serve, private_p
 
 
 def test_unresponsive_database_answers_503_after_the_connect_timeout(serve, private_pg, make_token):
-    server = serve(WORKERS=1, THREADS=2, DB_CONNECT_TIMEOUT=2)  # its pool is still empty
+    server = serve(WORKERS=1, DB_CONNECT_TIMEOUT=2)  # its pool is still empty
     api = Client(server, make_token)
     postmaster = int((private_pg.data / "postmaster.pid").read_text().split()[0])
     os.kill(postmaster, signal.SIGSTOP)  # accepts TCP connections, never answers them
@@ -160,7 +160,7 @@ def test_unresponsive_database_answers_503_after_the_connect_timeout(serve, priv
 
 
 def test_terminated_sessions_are_replaced_transparently(serve, private_pg, make_token):
-    server = serve(WORKERS=1, THREADS=4)
+    server = serve(WORKERS=1)
     api = Client(server, make_token)
     integration = api.integration()
     with ThreadPoolExecutor(4) as pool:  # fill the pool with a few connections

@@ -133,7 +133,7 @@ def kill_a_worker(server: Gunicorn) -> tuple[int, float]:
 @pytest.fixture(params=["postgresql", "sqlite"])
 def soak_server(request, jwks_file, tmp_path):
     """gunicorn with 2 workers on the private PostgreSQL, or on a migrated SQLite file."""
-    settings = {"WORKERS": 2, "THREADS": 4, "RATELIMIT_ENABLED": "false"}
+    settings = {"WORKERS": 2, "RATELIMIT_ENABLED": "false"}
     if request.param == "postgresql":
         yield request.getfixturevalue("serve")(**settings)
         return

@@ -85,7 +85,6 @@ def test_gunicorn_workers_recycled_by_max_requests_never_answer_503(serve, slow_
     server = serve(
         env={"TENANT_CONFIG_JWKS_FILE": "", "TENANT_CONFIG_JWKS_URL": slow_idp.url},
         WORKERS=2,
-        THREADS=8,
         MAX_REQUESTS=10,
         RATELIMIT_ENABLED="false",
     )
