@@ -54,6 +54,7 @@ if Path(SHM).is_dir():
 
 # The application logs each request itself (JSON, with route template and trace id).
 accesslog = None
+logger_class = serving.Logger
 errorlog = "-"
 logconfig_dict = {
     "version": 1,

@@ -15,7 +15,7 @@ from functools import partial
 import gevent
 from gevent.pool import Pool
 from gevent.server import StreamServer
-from gunicorn import util
+from gunicorn import glogging, util
 from gunicorn.sock import ssl_context
 from gunicorn.workers.ggevent import GeventWorker
 
@@ -141,6 +141,17 @@ class _ListenerName:
 
     def getsockname(self):
         return self.name
+
+
+class Logger(glogging.Logger):
+    """gunicorn's logger without its access lines: the application logs each request itself.
+
+    With `logconfig_dict` set, gunicorn builds every access line's fields even though no
+    handler prints them (~6 % of a lookup's time).
+    """
+
+    def access(self, resp, req, environ, request_time) -> None:
+        """Log nothing."""
 
 
 def write_problem(sock, status_int: int, reason: str, mesg: str) -> None:
