@@ -8,10 +8,11 @@ FLASK := $(BIN)/flask --app wsgi
 
 .PHONY: run token test lint format openapi dev-setup clean bench
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml clients/python/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -e clients/python
 	touch $(STAMP)
 
 dev-setup: $(STAMP)
