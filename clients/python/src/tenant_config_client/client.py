@@ -160,7 +160,7 @@ class TenantConfigClient:
         with self._lock:
             watchers, self._watchers = self._watchers, []
         for watcher in watchers:
-            watcher.stop(timeout=0)
+            watcher.stop()
         self._transport.close()
 
     def __enter__(self) -> TenantConfigClient:

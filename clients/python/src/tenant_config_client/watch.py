@@ -48,10 +48,10 @@ class Watcher:
         self._thread.start()
         return self
 
-    def stop(self, timeout: float = 5.0) -> None:
-        """Stop watching; a change wait in flight ends on its own (the thread is a daemon)."""
+    def stop(self, timeout: float = 0.0) -> None:
+        """Stop watching, waiting up to `timeout` s for the thread (a wait in flight ends alone)."""
         self._stop.set()
-        if self._thread.is_alive() and self._thread is not threading.current_thread():
+        if timeout > 0 and self._thread is not threading.current_thread():
             self._thread.join(timeout)
 
     @property
