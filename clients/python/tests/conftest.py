@@ -78,12 +78,14 @@ def service(service_database, jwks_file, tmp_path_factory) -> Iterator[Gunicorn]
 
 @pytest.fixture
 def start_service(service_database, jwks_file, tmp_path) -> Iterator[Callable[..., Gunicorn]]:
-    """Start another gunicorn on the same database, with TENANT_CONFIG_* `settings`."""
+    """Start another gunicorn on the same database, with TENANT_CONFIG_* `settings` (and `env`)."""
     servers: list[Gunicorn] = []
 
-    def start(**settings) -> Gunicorn:
-        env = server_env(service_database, jwks_file, tmp_path, **QUICK_STOP | settings)
-        server = Gunicorn(env, tmp_path)
+    def start(env: dict[str, str] | None = None, **settings) -> Gunicorn:
+        settings = QUICK_STOP | settings
+        server = Gunicorn(
+            server_env(service_database, jwks_file, tmp_path, **settings) | (env or {}), tmp_path
+        )
         servers.append(server)
         return server.start()
 

@@ -83,3 +83,24 @@ def test_with_no_copy_an_outage_is_raised(connect, partner):
 
     stats = client.stats()
     assert (stats.requests, stats.retries, stats.errors, stats.fallbacks) == (3, 2, 1, 0)
+
+
+def test_a_503_is_tried_again_after_its_retry_after_then_raised_typed(connect, start_service):
+    # Signing keys that cannot be fetched: the service answers 503 with Retry-After: 1.
+    keyless = start_service(
+        env={"TENANT_CONFIG_JWKS_FILE": ""},
+        jwks_url=f"http://127.0.0.1:{free_port()}/jwks.json",
+        jwks_refresh_cooldown_seconds=1,
+    )
+    client = connect(keyless, backoff=Backoff(attempts=2, base=0.05, cap=0.2))
+
+    started = time.monotonic()
+    with pytest.raises(UnavailableError) as raised:
+        client.get(CONNECTOR, "any-partner")
+
+    assert time.monotonic() - started >= 1.0
+    problem = raised.value.problem
+    assert problem is not None
+    assert (problem.status, problem.type) == (503, "urn:tenant-config:problem:service-unavailable")
+    assert problem.trace_id
+    assert client.stats().retries == 1

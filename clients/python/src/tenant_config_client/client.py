@@ -90,7 +90,7 @@ class TenantConfigClient:
         """Read the configuration by group and name (the last-known-good copy in an outage)."""
         lookup = Lookup(connector, partner_tenant, group)
         try:
-            return self._read(lookup)[0]
+            return self._read(lookup)
         except UnavailableError as error:
             held = self._held_copy(lookup)
             if held is None:
@@ -116,10 +116,12 @@ class TenantConfigClient:
     ) -> Watcher:
         """Follow the configuration through change waits in a thread, calling `on_change`."""
         lookup = Lookup(connector, partner_tenant, group)
+        held = self._held_copy(lookup)
         watcher = Watcher(
             lambda seconds, stop: self._read(lookup, wait=seconds, stop=stop),
             on_change,
             name=f"{connector}/{partner_tenant}",
+            held_etag=held.etag if held else None,
             wait=wait,
             jitter=jitter,
             backoff=self.backoff,
@@ -185,8 +187,8 @@ class TenantConfigClient:
 
     def _read(
         self, lookup: Lookup, wait: int | None = None, stop: threading.Event | None = None
-    ) -> tuple[ConfigResult, bool]:
-        """Revalidate the copy held (waiting up to `wait` s for a change); say if it changed."""
+    ) -> ConfigResult:
+        """Revalidate the copy held, waiting up to `wait` s for a change when asked."""
         held = self._held_copy(lookup)
         response = self._transport.send(
             "GET",
@@ -203,7 +205,7 @@ class TenantConfigClient:
             self._counters.add("not_modified")
             if self._store is not None:
                 self._store.confirm(key, now)
-            return held.result(from_cache=False), False
+            return held.result(from_cache=False)
         try:
             values = freeze(response.json()) if response.status_code == 200 else None
         except ValueError:
@@ -216,4 +218,4 @@ class TenantConfigClient:
         self._counters.add("changes")
         if self._store is not None:
             self._store.save(key, fresh)
-        return fresh.result(from_cache=False), held is None or held.etag != fresh.etag
+        return fresh.result(from_cache=False)

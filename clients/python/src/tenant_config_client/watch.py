@@ -13,8 +13,8 @@ from tenant_config_client.result import ConfigResult
 
 log = logging.getLogger("tenant_config_client")
 
-# One change wait: (seconds to wait, stop event) -> (the configuration, whether it changed).
-WaitOnce = Callable[[int, threading.Event], tuple[ConfigResult, bool]]
+# One change wait: (seconds to wait, stop event) -> the configuration then current.
+WaitOnce = Callable[[int, threading.Event], ConfigResult]
 OnChange = Callable[[ConfigResult], None]
 
 
@@ -27,6 +27,7 @@ class Watcher:
         on_change: OnChange,
         *,
         name: str,
+        held_etag: str | None,
         wait: int,
         jitter: float,
         backoff: Backoff,
@@ -35,6 +36,7 @@ class Watcher:
             raise ValueError("wait must be 1 to 60 seconds (the service's change-wait range)")
         self.name = name
         self.current: ConfigResult | None = None
+        self._seen_etag = held_etag  # the version the caller has: no call back for it
         self._wait_once = wait_once
         self._on_change = on_change
         self._wait = wait
@@ -66,7 +68,7 @@ class Watcher:
         failures = 0
         while not self._stop.is_set():
             try:
-                result, changed = self._wait_once(self._wait, self._stop)
+                result = self._wait_once(self._wait, self._stop)
             except Exception as error:
                 failures += 1
                 delay = self._backoff.jittered(failures)
@@ -78,7 +80,9 @@ class Watcher:
                 continue
             failures = 0
             self.current = result
-            if changed and not self._stop.is_set():
+            # Compared here, not by the read: a get() of the caller may have fetched it first.
+            if result.etag != self._seen_etag and not self._stop.is_set():
+                self._seen_etag = result.etag
                 self._notify(result)
 
     def _notify(self, result: ConfigResult) -> None:
