@@ -1,8 +1,7 @@
-"""Fixtures of the client's tests: the real service under gunicorn on each database, tokens.
+"""Fixtures of the client's tests: the real service under gunicorn on each database, tokens."""
 
-The service's test helpers (tests/support) start gunicorn and sign tokens; the client under test
-only ever talks HTTP to them.
-"""
+# The service's test helpers (tests/support) start gunicorn and sign tokens; the client under
+# test only ever talks HTTP to them.
 
 from __future__ import annotations
 

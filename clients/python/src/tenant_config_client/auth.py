@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Generator
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 import httpx
 from authlib.integrations.base_client import OAuthError
@@ -58,7 +58,7 @@ class ClientCredentials:
             # is_expired is None when the endpoint gave no lifetime: kept until a 401 then.
             if not token or token.is_expired(leeway=int(self.leeway)):
                 token = self._fetch()
-            return token["access_token"]
+            return str(token["access_token"])
 
     def invalidate(self) -> None:
         """Forget the cached token (the service refused it)."""
@@ -69,7 +69,7 @@ class ClientCredentials:
         """Close the connections to the token endpoint."""
         self._oauth.close()
 
-    def _fetch(self):
+    def _fetch(self) -> Any:  # Authlib's OAuth2Token
         log.debug("fetching a token from %s", self.token_endpoint)
         try:
             token = self._oauth.fetch_token(self.token_endpoint, grant_type="client_credentials")

@@ -148,7 +148,8 @@ class TenantConfigClient:
         lookup = Lookup(connector, partner_tenant, group)
         path = f"{lookup.partner_path}/instances/{quote(instance or self.instance, safe='')}"
         body = {"etag": etag, "status": status, "reason": reason, "query": lookup.query}
-        return self._transport.send("PUT", path, json=body).json()
+        entry: dict[str, Any] = self._transport.send("PUT", path, json=body).json()
+        return entry
 
     def stats(self) -> Stats:
         """The counters, and the age of the oldest configuration held."""

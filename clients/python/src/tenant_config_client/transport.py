@@ -42,13 +42,12 @@ class Transport:
         backoff: Backoff,
         counters: Counters,
         timeout: float = 10.0,
-        http: httpx.Client | None = None,
     ):
         self.base_url = base_url.rstrip("/")
         self.backoff = backoff
         self.counters = counters
         self.timeout = timeout
-        self._http = http or httpx.Client(
+        self._http = httpx.Client(
             base_url=self.base_url,
             auth=BearerAuth(tokens, on_refresh=lambda: counters.add("token_refreshes")),
             timeout=timeout,
@@ -66,11 +65,9 @@ class Transport:
         read_timeout: float | None = None,
         stop: threading.Event | None = None,
     ) -> httpx.Response:
-        """Send until an answer comes that is not worth trying again; return it if 2xx or 304.
-
-        Raises ProblemError for a 4xx, UnavailableError for a 5xx, or once the tries are spent on
-        429s, 5xx and connection errors. `stop` ends the waits between tries early.
-        """
+        """Send until an answer is not worth trying again; return a 2xx or 304, raise the rest."""
+        # A 4xx raises ProblemError; a 5xx, or tries spent on 429s, 5xx and connection errors,
+        # UnavailableError. `stop` ends the waits between tries early.
         timeout = httpx.Timeout(self.timeout, read=read_timeout or self.timeout)
         for attempt in range(self.backoff.attempts):
             retry_after = None
