@@ -65,7 +65,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         configure_engine(db.engine)
         metrics.init_metrics(app, db.engine)
         init_changes(app, db.engine)
-        init_counters(app, db.engine, settings.db_pool_size)
+        init_counters(app, db.engine)
     init_answers(app, settings.answer_cache_mb * 1024 * 1024)
     Migrate(app, db, directory=str(MIGRATIONS))
     init_auth(app, settings)
