@@ -11,6 +11,7 @@ from tenant_config.config_versions import views as config_versions_views
 from tenant_config.configs import batch_views as config_batches_views
 from tenant_config.configs import views as configs_views
 from tenant_config.connectors import views as connectors_views
+from tenant_config.instances import views as instances_views
 from tenant_config.integrations import views as integrations_views
 from tenant_config.operations import health, metrics
 from tenant_config.operations.cli import register_cli
@@ -39,6 +40,7 @@ RESOURCES = (
     config_batches_views,
     connectors_views,
     parameters_views,
+    instances_views,
 )
 
 
@@ -65,7 +67,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         configure_engine(db.engine)
         metrics.init_metrics(app, db.engine)
         init_changes(app, db.engine)
-        init_counters(app, db.engine, settings.db_pool_size)
+        init_counters(app, db.engine)
     init_answers(app, settings.answer_cache_mb * 1024 * 1024)
     Migrate(app, db, directory=str(MIGRATIONS))
     init_auth(app, settings)

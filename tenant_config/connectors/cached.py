@@ -11,6 +11,7 @@ from tenant_config.platform.answers import answers
 from tenant_config.platform.auth import current_principal
 from tenant_config.platform.changes import change_key, connector_key
 from tenant_config.platform.counters import read_counters
+from tenant_config.platform.tenancy import Principal
 
 
 def cached_lookup(view: Callable[..., Response]) -> Callable[..., Response]:
@@ -18,20 +19,47 @@ def cached_lookup(view: Callable[..., Response]) -> Callable[..., Response]:
 
     @functools.wraps(view)
     def wrapper(*args, connector: str, partner_tenant: str, **kwargs) -> Response:
-        cache = answers()
         counters = None
-        if cache is not None:
+        if answers() is not None:
             # Read before the answer: a write committed meanwhile only makes it miss. Unread
             # (None), the lookup answers without the cache, and answers an outage itself.
-            keys = change_key(connector, partner_tenant), connector_key(connector)
-            counters = read_counters(*keys)
-        # Everything the answer depends on: the caller's sight, the path and the query as sent.
-        key = (current_principal().sight, connector, partner_tenant, request.query_string)
-        if counters is not None and (kept := cache.get(key, counters)) is not None:
-            return kept.response()
-        response = view(*args, connector=connector, partner_tenant=partner_tenant, **kwargs)
-        if counters is not None:
-            cache.put(key, counters, response)
-        return response
+            counters = lookup_counters(connector, partner_tenant)
+        return answered(
+            principal=current_principal(),
+            connector=connector,
+            partner_tenant=partner_tenant,
+            query=request.query_string,
+            counters=counters,
+            produce=lambda: view(
+                *args, connector=connector, partner_tenant=partner_tenant, **kwargs
+            ),
+        )
 
     return wrapper
+
+
+def lookup_counters(connector: str, partner_tenant: str) -> tuple[int, int] | None:
+    """Return the change counters a lookup's answer is read at (None when unreadable now)."""
+    return read_counters(change_key(connector, partner_tenant), connector_key(connector))
+
+
+def answered(
+    *,
+    principal: Principal,
+    connector: str,
+    partner_tenant: str,
+    query: bytes,
+    counters: tuple[int, int] | None,
+    produce: Callable[[], Response],
+) -> Response:
+    """Return the answer kept at `counters` for this caller and query, else produce and keep it."""
+    cache = answers()
+    if cache is None or counters is None:
+        return produce()
+    # Everything the answer depends on: the caller's sight, the path and the query as sent.
+    key = (principal.sight, connector, partner_tenant, query)
+    if (kept := cache.get(key, counters)) is not None:
+        return kept.response()
+    response = produce()
+    cache.put(key, counters, response)
+    return response

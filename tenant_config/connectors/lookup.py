@@ -10,18 +10,22 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from flask import Response, jsonify
 from sqlalchemy import Select, select
 
 from tenant_config.config_versions import as_of
 from tenant_config.configs import queries as config_queries
 from tenant_config.configs.models import Config
 from tenant_config.connectors import effective, queries
+from tenant_config.connectors.schemas import LookupConfigPageSchema
 from tenant_config.integrations.models import Integration
 from tenant_config.parameters.queries import definitions_of
 from tenant_config.platform.database import db
-from tenant_config.platform.encryption.masking import shown_to
+from tenant_config.platform.encryption.masking import cache_headers, shown_to
 from tenant_config.platform.pagination import MAX_PAGE_NUMBER, Page, paginate
 from tenant_config.platform.tenancy import Principal, visible_to
+
+LOOKUP_PAGE = LookupConfigPageSchema()  # built once: the hot path dumps with it on every call
 
 
 @dataclass(frozen=True)
@@ -30,6 +34,24 @@ class ConfigMap:
 
     values: dict[str, dict[str, Any]]
     rows: list[Any]
+
+
+def lookup_answer(
+    *, principal: Principal, connector: str, partner_tenant: str, args: Mapping[str, Any]
+) -> Response:
+    """Return the lookup's 200 answer as sent, before its ETag (a hash of it) is set."""
+    where = {"connector": connector, "partner_tenant": partner_tenant, "args": args}
+    if args["format"] == "map":
+        answer = lookup_map(principal=principal, **where)
+        return _answer(answer.values, answer.rows)
+    page = lookup_configs(principal=principal, **where)
+    return _answer(LOOKUP_PAGE.dump(page.to_dict(as_of=args.get("asOf"))), page.content)
+
+
+def _answer(body: Any, rows: list[Any]) -> Response:
+    response = jsonify(body)
+    response.headers.update(cache_headers(*rows))
+    return response
 
 
 def lookup_configs(

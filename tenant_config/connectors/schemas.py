@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from urllib.parse import parse_qsl
 
-from marshmallow import Schema, ValidationError, fields, missing, validate, validates_schema
+from marshmallow import RAISE, Schema, ValidationError, fields, missing, validate, validates_schema
+from webargs.multidictproxy import MultiDictProxy
+from werkzeug.datastructures import MultiDict
 
 from tenant_config.configs.schemas import ConfigSchema, LookupArgsSchema
 from tenant_config.parameters.schemas import ParameterWriteSchema
@@ -117,6 +120,16 @@ class ConnectorLookupArgsSchema(LookupArgsSchema):
                 raise ValidationError(
                     {name: ["A map is not paged: leave it out with format=map."] for name in sent}
                 )
+
+
+def lookup_query_args(query: str) -> dict:
+    """Read a lookup's query string as the lookup does; raise ValidationError where it refuses."""
+    try:
+        pairs = parse_qsl(query, keep_blank_values=True, errors="strict")
+    except UnicodeDecodeError:
+        raise ValidationError("The query is not valid UTF-8 once decoded.") from None
+    schema = ConnectorLookupArgsSchema(unknown=RAISE)  # the lookup refuses unknown parameters
+    return schema.load(MultiDictProxy(MultiDict(pairs), schema))
 
 
 def _sent(original: Mapping, name: str) -> bool:

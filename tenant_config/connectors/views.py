@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, jsonify
+from flask import Response
 from flask.views import MethodView
 
 from tenant_config.connectors import lookup, service
@@ -15,12 +15,10 @@ from tenant_config.connectors.schemas import (
     ConnectorPageSchema,
     ConnectorSchema,
     ConnectorWriteSchema,
-    LookupConfigPageSchema,
 )
 from tenant_config.connectors.waits import waits_for_change
 from tenant_config.platform.api import Blueprint
 from tenant_config.platform.auth import current_principal, protected
-from tenant_config.platform.encryption.masking import cache_headers
 from tenant_config.platform.preconditions import (
     ETAG_HEADER_DOC,
     PAGE_ETAG_HEADER_DOC,
@@ -97,7 +95,6 @@ class ConnectorsByCode(MethodView):
         )
 
 
-LOOKUP_PAGE = LookupConfigPageSchema()  # built once: the hot path dumps with it on every call
 LOOKUP = "/<string(maxlength=255):connector>/partnertenants/<string(maxlength=255):partner_tenant>"
 
 
@@ -119,10 +116,9 @@ class PartnerTenantConfigs(MethodView):
     @blp.alt_response(304, description=PAGE_NOT_MODIFIED)
     def get(self, args: dict, connector: str, partner_tenant: str):
         """List the configs a connector keeps for a partner tenant (stored or effective)."""
-        where = {"connector": connector, "partner_tenant": partner_tenant, "args": args}
-        if args["format"] == "map":
-            answer = lookup.lookup_map(principal=current_principal(), **where)
-            return jsonify(answer.values), cache_headers(*answer.rows)
-        page = lookup.lookup_configs(principal=current_principal(), **where)
-        body = LOOKUP_PAGE.dump(page.to_dict(as_of=args.get("asOf")))
-        return jsonify(body), cache_headers(*page.content)
+        return lookup.lookup_answer(
+            principal=current_principal(),
+            connector=connector,
+            partner_tenant=partner_tenant,
+            args=args,
+        )

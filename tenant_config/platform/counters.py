@@ -23,6 +23,8 @@ from sqlalchemy import Engine, event
 from sqlalchemy.exc import SQLAlchemyError
 
 EXTENSION = "tenant_config.counters"
+# Reads in flight at once per worker; requests arriving meanwhile share the next read.
+CONNECTIONS = 2
 _READ = {
     "postgresql": "SELECT change_key, counter FROM change_counters WHERE change_key = ANY(%s)",
     "sqlite": "SELECT change_key, counter FROM change_counters"
@@ -103,9 +105,9 @@ class CounterReader:
         return connection
 
 
-def init_counters(app: Flask, engine: Engine, size: int) -> None:
+def init_counters(app: Flask, engine: Engine) -> None:
     """Give the app its reader of change counters."""
-    app.extensions[EXTENSION] = CounterReader(engine, size)
+    app.extensions[EXTENSION] = CounterReader(engine, CONNECTIONS)
 
 
 def read_counters(first: str, second: str) -> tuple[int, int] | None:

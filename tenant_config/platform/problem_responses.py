@@ -52,11 +52,19 @@ def problem_response(
     if identity:
         body["encounteredBy"] = identity
     if errors:
-        body["errors"] = errors
+        body["errors"] = _text_keys(errors)
     body.update(extensions or {})
     response = Response(json.dumps(body), status=status, mimetype=PROBLEM_MEDIA_TYPE)
     response.headers.update(headers or {})
     return response
+
+
+def _text_keys(messages: dict) -> dict:
+    """Give every key its JSON form, a string: item indexes next to `_schema` cannot be sorted."""
+    return {
+        str(key): _text_keys(value) if isinstance(value, dict) else value
+        for key, value in messages.items()
+    }
 
 
 def _flatten(messages: dict) -> dict:

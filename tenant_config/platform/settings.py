@@ -58,6 +58,7 @@ class Settings:
     ratelimit_key_prefix: str = "tenant-config"
     cors_origins: tuple[str, ...] = ()
     answer_cache_mb: int = 64
+    instance_report_ttl_hours: int = 24
     jwt_scope_claims: tuple[str, ...] = DEFAULT_SCOPE_CLAIMS
     jwt_tenants_claim: str = "tenants"
     jwt_clients_claim: str = "clients"
@@ -142,6 +143,7 @@ class Settings:
             "ratelimit_key_prefix": read.text("RATELIMIT_KEY_PREFIX", "tenant-config"),
             "cors_origins": read.items("CORS_ORIGINS"),
             "answer_cache_mb": read.integer("ANSWER_CACHE_MB", 64),
+            "instance_report_ttl_hours": read.integer("INSTANCE_REPORT_TTL_HOURS", 24),
         }
 
     def with_development_defaults(self) -> Settings:
@@ -196,6 +198,8 @@ class Settings:
             problems.append("TENANT_CONFIG_DB_POOL_SIZE must be at least 1")
         if self.answer_cache_mb < 0:
             problems.append("TENANT_CONFIG_ANSWER_CACHE_MB must be 0 (off) or more")
+        if self.instance_report_ttl_hours < 1:
+            problems.append("TENANT_CONFIG_INSTANCE_REPORT_TTL_HOURS must be at least 1")
         if self.jwt_leeway_seconds > 300:
             problems.append("TENANT_CONFIG_JWT_LEEWAY_SECONDS must be at most 300")
         for variable, names in (

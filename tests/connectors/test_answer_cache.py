@@ -3,32 +3,11 @@ on this worker or another, is ever answered around."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 import pytest
-from sqlalchemy import event
 
-from tenant_config.platform.database import db
 from tests.support.catalog import admin_headers, define, own_connector
+from tests.support.routes import sql_statements
 from tests.support.urls import configs_url, lookup_url
-
-
-@contextmanager
-def statements(app) -> Iterator[list[str]]:
-    """Record the SQL `app` sends while the block runs."""
-    seen: list[str] = []
-
-    def record(_conn, _cursor, statement, *_args) -> None:
-        seen.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
 
 
 @pytest.fixture
@@ -57,12 +36,12 @@ def values(answer) -> list[str]:
 def test_a_repeated_lookup_reads_no_config(app, client, headers, integration, new_config):
     new_config(name="p", value="v0")
     first = client.get(lookup_url(integration), headers=headers)
-    with statements(app) as seen:
+    with sql_statements(app) as seen:
         again = client.get(lookup_url(integration), headers=headers)
     assert again.get_data() == first.get_data()
     assert again.headers["ETag"] == first.headers["ETag"]
     assert seen == []  # the counters are read on connections of their own
-    with statements(app) as seen:
+    with sql_statements(app) as seen:
         revalidated = client.get(
             lookup_url(integration), headers=headers | {"If-None-Match": first.headers["ETag"]}
         )
@@ -158,10 +137,10 @@ def test_callers_who_see_differently_never_share_an_answer(
 def test_a_revealed_answer_is_never_kept(app, client, sensitive_headers, integration, new_config):
     new_config(name="secret", value="s3cret", sensitive=True)
     client.get(lookup_url(integration), headers=sensitive_headers)
-    with statements(app) as seen:
+    with sql_statements(app) as seen:
         again = client.get(lookup_url(integration), headers=sensitive_headers)
     assert values(again) == ["s3cret"]
-    assert any("tenant_configs" in statement for statement in seen)  # not from the cache
+    assert any("tenant_configs" in statement for statement, _ in seen)  # not from the cache
 
 
 def test_with_the_cache_off_every_lookup_reads_the_configs(
@@ -171,6 +150,6 @@ def test_with_the_cache_off_every_lookup_reads_the_configs(
     app = make_app(answer_cache_mb=0)
     client = app.test_client()
     client.get(lookup_url(integration), headers=headers)
-    with statements(app) as seen:
+    with sql_statements(app) as seen:
         assert values(client.get(lookup_url(integration), headers=headers)) == ["v0"]
-    assert any("tenant_configs" in statement for statement in seen)
+    assert any("tenant_configs" in statement for statement, _ in seen)

@@ -89,12 +89,7 @@ def test_lookups_go_on_when_the_counters_connections_are_killed(serve, private_p
     api = Client(serve(WORKERS=1, RATELIMIT_ENABLED="false"), make_token)
     api.config(api.integration(), value="v0")
     assert [lookup_values(api) for _ in range(4)] == [["v0"]] * 4
-    with private_pg.connect() as admin:
-        admin.autocommit = True
-        ended = admin.execute(
-            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
-            " WHERE pid <> pg_backend_pid() AND backend_type = 'client backend'"
-        ).fetchone()[0]
+    ended = private_pg.terminate_clients()
     assert ended >= 2  # the pool's and the counters' connections
     assert [lookup_values(api) for _ in range(4)] == [["v0"]] * 4
     assert "change counters unread" in api.server.logs()

@@ -29,6 +29,7 @@ def api_paths(app) -> list[tuple[str, set[str]]]:
     """Every API route with ids filled in, and the methods it serves."""
     ids = {"integration_id": uuid.uuid4(), "config_id": uuid.uuid4()}
     ids |= {"connector": "BIGCOMMERCE_OSERIES", "partner_tenant": "pt-1", "version": 0}
+    ids |= {"instance": "worker-1"}
     paths = []
     for rule in app.url_map.iter_rules():
         if rule.endpoint.split(".")[0] in {
@@ -37,6 +38,7 @@ def api_paths(app) -> list[tuple[str, set[str]]]:
             "config_batches",
             "config_versions",
             "connectors",
+            "instances",
         }:
             with app.test_request_context():
                 url = url_for(rule.endpoint, **{n: ids[n] for n in rule.arguments})
@@ -57,7 +59,7 @@ def preflight(client, path: str, method: str, origin: str = ADMIN_UI):
 
 def test_preflight_from_the_admin_ui_works_for_every_route(cors_client):
     paths = api_paths(cors_client.application)
-    assert len(paths) == 16
+    assert len(paths) == 18
     paths.append(("/openapi.json", {"GET"}))
     for path, methods in paths:
         for method in methods:

@@ -166,12 +166,7 @@ def test_terminated_sessions_are_replaced_transparently(serve, private_pg, make_
     with ThreadPoolExecutor(4) as pool:  # fill the pool with a few connections
         calls = [pool.submit(api.call, "GET", "/tenantintegrations") for _ in range(8)]
         assert all(c.result().status_code == 200 for c in calls)
-    with private_pg.connect() as admin:
-        admin.autocommit = True
-        ended = admin.execute(
-            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
-            " WHERE pid <> pg_backend_pid() AND backend_type = 'client backend'"
-        ).fetchone()[0]
+    ended = private_pg.terminate_clients()
     assert ended >= 1
     for _ in range(8):
         response = api.call("GET", f"/tenantintegrations/{integration['id']}")

@@ -21,6 +21,7 @@ def world(integration, new_config) -> dict:
             "name": "messageLogEnabled",  # a shipped connector's parameter
             "filename": "swagger-ui.css",
             "version": "0",
+            "instance": "worker-1",
         },
     }
 

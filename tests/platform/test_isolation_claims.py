@@ -43,6 +43,7 @@ def sees(client, headers, b) -> bool:
         b.config_url,
         f"{b.integration_url}/configs",
         f"{b.integration_url}/configs/versions",
+        f"{b.integration_url}/instances",
     ]
     statuses = {client.get(url, headers=headers).status_code for url in urls}
     assert statuses in ({200}, {404}), statuses
@@ -144,6 +145,7 @@ SAMPLE_ARGUMENTS = {
     "partner_tenant": "x",
     "name": "messageLogEnabled",
     "version": 0,
+    "instance": "worker-1",
 }
 
 

@@ -118,6 +118,8 @@ def test_empty_parameters_mean_the_default(client, headers, five):
         ("pageSort=secret,ASC", "pageSort"),
         ("pageSort=name,UP", "pageSort"),
         ("pageSort=name,ASC,extra", "pageSort"),
+        # An item too long and another unknown: errors by index and for the whole list.
+        (f"pageSort={'x' * 101}&pageSort=secret", "pageSort"),
     ],
 )
 def test_bad_query_parameters_are_400_with_errors(client, headers, five, query, field):

@@ -22,7 +22,7 @@ def test_an_unknown_query_parameter_is_a_400_naming_it_on_every_api_operation(
     app, client, headers, world
 ):
     operations = list(api_operations(app))
-    assert len(operations) == 31
+    assert len(operations) == 33
     for method, rule, endpoint in operations:
         path = "/".join(filled_segments(rule, world["values"]))
         body = body_for(endpoint, method, world)

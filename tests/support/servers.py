@@ -174,6 +174,15 @@ class PrivatePostgres:
     def connect(self) -> psycopg.Connection:
         return psycopg.connect(self.dsn, connect_timeout=5)
 
+    def terminate_clients(self) -> int:
+        """End every client session but this one (as an administrator or a crash would)."""
+        with self.connect() as admin:
+            admin.autocommit = True
+            return admin.execute(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                " WHERE pid <> pg_backend_pid() AND backend_type = 'client backend'"
+            ).fetchone()[0]
+
     def wait_for_lock_waiters(self, count: int, timeout: float = 10) -> None:
         """Wait until `count` sessions wait on a lock (requests blocked in flight)."""
         deadline = time.monotonic() + timeout

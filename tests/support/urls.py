@@ -25,3 +25,13 @@ def lookup_url(integration: dict) -> str:
         f"/connectors/{integration['connector']}/partnertenants/"
         f"{integration['partnerTenant']}/configs"
     )
+
+
+def instance_url(integration: dict, instance: str) -> str:
+    """The report route of one instance of `integration`'s connector and partner tenant."""
+    return lookup_url(integration).removesuffix("/configs") + f"/instances/{instance}"
+
+
+def instances_url(integration: dict) -> str:
+    """The list of the instances that reported for `integration`."""
+    return f"/tenantintegrations/{integration['id']}/instances"

@@ -1,0 +1,1 @@
+"""Applied-version reports: which lookup answer (ETag) each running connector instance applied."""
