@@ -17,6 +17,7 @@ from tenant_config.operations import health, metrics
 from tenant_config.operations.cli import register_cli
 from tenant_config.operations.cors import init_cors
 from tenant_config.operations.devkeys import ensure_dev_keys
+from tenant_config.operations.fast_lookup import FastLookup
 from tenant_config.operations.logs import init_request_logging
 from tenant_config.operations.ratelimit import init_ratelimit
 from tenant_config.parameters import views as parameters_views
@@ -84,6 +85,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.add_url_rule("/docs/", "docs_slash", _docs_redirect)
     register_cli(app)
     app.after_request(_common_headers)
+    # Outermost: repeated connector lookups never reach Flask (operations/fast_lookup.py).
+    app.wsgi_app = FastLookup(app, app.wsgi_app)
     return app
 
 

@@ -93,18 +93,34 @@ def _start_timer() -> None:
 
 def _log_request(response: Response) -> Response:
     started = g.get("request_started", time.perf_counter())
+    log_request(
+        method=request.method,
+        route=route_template(),
+        path=request.path,
+        status=response.status_code,
+        started=started,
+        identity=g.get("identity"),
+        trace=trace_id(),
+    )
+    return response
+
+
+def log_request(
+    *, method: str, route: str, path: str, status: int, started: float, identity, trace: str
+) -> None:
+    """Write a request's access line (`started`: its perf_counter at the start)."""
     access_log.info(
         "request",
         extra={
-            "method": request.method,
-            "route": route_template(),
-            "path": request.path,
-            "status": response.status_code,
+            "method": method,
+            "route": route,
+            "path": path,
+            "status": status,
             "durationMs": round((time.perf_counter() - started) * 1000, 3),
-            "identity": g.get("identity"),
+            "identity": identity,
+            "traceId": trace,
         },
     )
-    return response
 
 
 def init_request_logging(app: Flask, settings: Settings) -> None:

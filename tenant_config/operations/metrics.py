@@ -87,13 +87,16 @@ def _start_timer() -> None:
 
 
 def _observe(response: Response) -> Response:
-    method = request.method if request.method in HTTP_METHODS else OTHER_METHOD
-    labels = (method, route_template(), str(response.status_code))
+    observe(request.method, route_template(), response.status_code, g.get("metrics_started"))
+    return response
+
+
+def observe(method: str, route: str, status: int, started: float | None) -> None:
+    """Count a request and time it from `started` (its perf_counter), when known."""
+    labels = (method if method in HTTP_METHODS else OTHER_METHOD, route, str(status))
     REQUESTS.labels(*labels).inc()
-    started = g.get("metrics_started")
     if started is not None:
         LATENCY.labels(*labels).observe(time.perf_counter() - started)
-    return response
 
 
 def watch_pool(engine: Engine) -> None:

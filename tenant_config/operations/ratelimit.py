@@ -17,6 +17,7 @@ from tenant_config.platform.problems import TOO_MANY_REQUESTS
 from tenant_config.platform.settings import Settings
 
 EXTENSION = "tenant_config.operations.ratelimit"
+REFUSAL = "tenant_config.ratelimit.refusal"
 SWEEP_SECONDS = 5.0
 LONGEST_REDIS_BACKOFF = 32.0
 log = logging.getLogger(__name__)
@@ -169,6 +170,23 @@ def caller_key() -> str:
     return f"addr:{request.remote_addr or 'unknown'}"
 
 
+def count_known_caller(app: Flask, environ: dict, identity: str) -> bool:
+    """Count a request answered before Flask; tell whether it may pass.
+
+    A refused one goes on to Flask carrying its refusal, which `limit_caller` raises there
+    (the 429 problem) without counting it twice.
+    """
+    limits = app.extensions.get(EXTENSION)
+    if limits is None:
+        return True
+    try:
+        limits.hit(f"caller:{identity}")
+    except TooManyRequests as refusal:
+        environ[REFUSAL] = refusal
+        return False
+    return True
+
+
 def init_ratelimit(app: Flask, settings: Settings) -> None:
     """Set up the per-caller limit; `limit_caller()` enforces it after authentication."""
     if not settings.ratelimit_enabled:
@@ -181,6 +199,8 @@ def init_ratelimit(app: Flask, settings: Settings) -> None:
 
 def limit_caller() -> None:
     """Count this request against its caller's limit; raise TooManyRequests when over it."""
+    if (refusal := request.environ.pop(REFUSAL, None)) is not None:
+        raise refusal  # counted already, before Flask (count_known_caller)
     limits = current_app.extensions.get(EXTENSION)
     if limits is not None:
         limits.hit(caller_key())

@@ -62,13 +62,16 @@ class AnswerCache:
         """Keep a 200 answer read at `counters` (never one that must not be stored)."""
         if response.status_code != 200 or "no-store" in response.headers.get("Cache-Control", ""):
             return
-        body = response.get_data()
-        if len(body) > self.max_bytes // 16:
-            return  # one answer never crowds out the rest
         headers = tuple(
             (name, value) for name, value in response.headers.items() if name != "Content-Length"
         )
-        answer = Answer(counters, body, headers, time.monotonic())
+        self.keep(key, Answer(counters, response.get_data(), headers, time.monotonic()))
+
+    def keep(self, key: Hashable, answer: Answer) -> None:
+        """Keep `answer` under `key`, the least recently used making room."""
+        body = answer.body
+        if len(body) > self.max_bytes // 16:
+            return  # one answer never crowds out the rest
         with self._lock:
             self._drop(key)
             self._answers[key] = answer

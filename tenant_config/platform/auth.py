@@ -34,6 +34,7 @@ from tenant_config.platform.problems import BAD_REQUEST
 from tenant_config.platform.settings import Settings
 from tenant_config.platform.tenancy import Principal
 
+VALIDATOR = "tenant_config.platform.auth.validator"
 REALM = "tenant-config"
 MAX_TOKEN_LENGTH = 16 * 1024
 # RFC 7515 4.1.9: "application/" may be left out of a media type in `typ`.
@@ -135,12 +136,8 @@ class JWTValidator(BearerTokenValidator):
         if len(token_string) > MAX_TOKEN_LENGTH:
             log_refusal(Refused(f"larger than {MAX_TOKEN_LENGTH} characters"))
             raise InvalidTokenError(realm=REALM)
-        # Stale keys are no answer: the full path below refreshes them as it always did.
-        if token_string.isascii() and (keyset := self.keys.fresh()) is not None:
-            digest = self.verified.digest(token_string)
-            until = time.time() - self.settings.jwt_leeway_seconds
-            if (principal := self.verified.get(digest, keyset, until=until)) is not None:
-                return principal
+        if (principal := self.cached_principal(token_string)) is not None:
+            return principal
         try:
             header = jws.extract_compact(token_string.encode("ascii")).headers()
             if "crit" in header:
@@ -167,6 +164,16 @@ class JWTValidator(BearerTokenValidator):
         except Exception as exc:  # joserfc raises JoseError, ValueError, KeyError, TypeError...
             log_refusal(exc)
             raise InvalidTokenError(realm=REALM) from exc
+
+    def cached_principal(self, token_string: str) -> Principal | None:
+        """Return the principal of a token verified already and still valid, else None."""
+        # Stale keys are no answer: the full path refreshes them as it always did.
+        if len(token_string) > MAX_TOKEN_LENGTH or not token_string.isascii():
+            return None
+        if (keyset := self.keys.fresh()) is None:
+            return None
+        until = time.time() - self.settings.jwt_leeway_seconds
+        return self.verified.get(self.verified.digest(token_string), keyset, until=until)
 
     def validate_token(self, token: Principal, scopes, request) -> None:
         """Require every scope in `scopes`."""
@@ -200,8 +207,23 @@ class ProblemResourceProtector(ResourceProtector):
 def init_auth(app: Flask, settings: Settings) -> None:
     """Register the token validator for this app."""
     protector = ProblemResourceProtector()
-    protector.register_token_validator(JWTValidator(settings, KeySetCache(settings)))
+    validator = JWTValidator(settings, KeySetCache(settings))
+    protector.register_token_validator(validator)
     app.extensions["tenant_config.platform.auth"] = protector
+    app.extensions[VALIDATOR] = validator
+
+
+def known_caller(app: Flask, authorization: str, scope: str) -> Principal | None:
+    """Return the caller of an `Authorization` header verified already, if it holds `scope`.
+
+    None means "verify it the full way": unknown, expired, stale keys or another scheme. It
+    never refuses anyone by itself.
+    """
+    scheme, _, token = authorization.partition(" ")
+    if scheme.lower() != "bearer" or not token or " " in token:
+        return None
+    principal = app.extensions[VALIDATOR].cached_principal(token)
+    return principal if principal is not None and scope in principal.scopes else None
 
 
 def authenticate(scope: str) -> Principal:
