@@ -69,6 +69,8 @@ def report(error: TenantConfigError) -> None:
 
 def _field_errors(errors: object, prefix: str = "") -> list[tuple[str, str]]:
     """Flatten a problem's nested `errors` into (field path, messages) pairs."""
+    if isinstance(errors, dict) and "detail" in errors:  # one failed operation of a batch
+        return [(prefix, str(errors["detail"])), *_field_errors(errors.get("errors"), prefix)]
     if isinstance(errors, dict):
         return [
             pair

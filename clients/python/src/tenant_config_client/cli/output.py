@@ -48,12 +48,15 @@ def print_table(
     rows: Sequence[Mapping[str, Any]], columns: Sequence[str], title: str | None
 ) -> None:
     """Print rows as a Rich table of the given columns (a console made now: stdout may change)."""
-    table = Table(title=title, title_justify="left")
+    console = Console(soft_wrap=False)
+    if title:
+        console.print(Text(title))
+    table = Table()
     for column in columns:
         table.add_column(column, overflow="fold")
     for row in rows:
         table.add_row(*(Text(cell(row.get(column))) for column in columns))  # no markup
-    Console(soft_wrap=False).print(table)
+    console.print(table)
 
 
 def cell(value: Any) -> str:
