@@ -44,6 +44,9 @@ class State:
             session.close()
 
 
+pass_state = click.make_pass_decorator(State)
+
+
 class Tcfg(click.Group):
     """A group whose every failure ends with a documented exit code (see exits.py)."""
 

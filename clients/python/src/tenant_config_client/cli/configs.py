@@ -6,12 +6,10 @@ from typing import IO, Any
 
 import click
 
-from tenant_config_client.cli.app import State, tcfg
+from tenant_config_client.cli.app import State, pass_state, tcfg
 from tenant_config_client.cli.exits import NOT_FOUND, CliError
 from tenant_config_client.cli.output import emit
 from tenant_config_client.cli.session import Config
-
-pass_state = click.make_pass_decorator(State)
 
 MASK = "********"
 

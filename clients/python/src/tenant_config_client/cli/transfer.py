@@ -9,12 +9,10 @@ from typing import Any
 import click
 import yaml
 
-from tenant_config_client.cli.app import State, tcfg
+from tenant_config_client.cli.app import State, pass_state, tcfg
 from tenant_config_client.cli.exits import INPUT, CliError
 from tenant_config_client.cli.output import emit
 from tenant_config_client.client import TenantConfigClient
-
-pass_state = click.make_pass_decorator(State)
 
 
 @tcfg.group()
