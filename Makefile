@@ -12,7 +12,7 @@ $(STAMP): pyproject.toml clients/python/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
-	$(BIN)/pip install --quiet -e clients/python
+	$(BIN)/pip install --quiet -e 'clients/python[cli]'
 	touch $(STAMP)
 
 dev-setup: $(STAMP)

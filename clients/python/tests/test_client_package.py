@@ -27,13 +27,22 @@ def test_the_wheel_holds_the_client_and_not_the_server(tmp_path):
         "tenant_config_client",
         wheel.name.removesuffix("-py3-none-any.whl") + ".dist-info",
     }
-    metadata = zipfile.ZipFile(wheel).read(f"{names[-1].split('/')[0]}/METADATA").decode()
-    requires = [line for line in metadata.splitlines() if line.startswith("Requires-Dist")]
-    assert sorted(re.match(r"Requires-Dist: ([\w-]+)", line)[1].lower() for line in requires) == [
+    dist_info = wheel.name.removesuffix("-py3-none-any.whl") + ".dist-info"
+    metadata = zipfile.ZipFile(wheel).read(f"{dist_info}/METADATA").decode()
+    requires = {
+        (re.match(r"Requires-Dist: ([\w-]+)", line)[1].lower(), "extra == " in line)
+        for line in metadata.splitlines()
+        if line.startswith("Requires-Dist")
+    }
+    assert sorted(name for name, extra in requires if not extra) == [
         "authlib",
         "cryptography",
         "httpx",
     ]
+    # The command line's own dependencies come only with the `[cli]` extra.
+    assert sorted(name for name, extra in requires if extra) == ["click", "pyyaml", "rich"]
+    entry_points = zipfile.ZipFile(wheel).read(f"{dist_info}/entry_points.txt").decode()
+    assert "tcfg = tenant_config_client.cli:main" in entry_points
 
 
 def test_importing_the_client_loads_no_server_and_no_flask():
