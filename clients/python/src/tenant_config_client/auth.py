@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import logging
 import threading
+import warnings
 from collections.abc import Callable, Generator
 from typing import Any, Protocol, runtime_checkable
 
 import httpx
 from authlib.integrations.base_client import OAuthError
-from authlib.integrations.httpx_client import OAuth2Client
+
+with warnings.catch_warnings():
+    # Authlib 1.9 steers httpx users to "httpx2", which this package does not use (yet): the
+    # warning would print on every `tcfg` run and in every connector's log.
+    warnings.filterwarnings("ignore", "The httpx module is deprecated", DeprecationWarning)
+    from authlib.integrations.httpx_client import OAuth2Client
 
 from tenant_config_client.errors import AuthenticationError, UnavailableError
 
