@@ -70,7 +70,11 @@ def _wrk(base_url: str, data_file: Path, script: str, seconds: int, timeout_s: i
         str(HERE / script),
         base_url,
     ]
-    env = os.environ | {"BENCH_DATA": str(data_file), "BENCH_THREADS": str(THREADS)}
+    env = os.environ | {
+        "BENCH_DATA": str(data_file),
+        "BENCH_THREADS": str(THREADS),
+        "BENCH_LUA_DIR": str(HERE),
+    }
     done = subprocess.run(  # noqa: S603
         argv, capture_output=True, text=True, env=env, timeout=seconds + 60, check=False
     )

@@ -9,8 +9,8 @@ from flask import Response, request
 
 from tenant_config.platform.answers import answers
 from tenant_config.platform.auth import current_principal
-from tenant_config.platform.changes import change_key, connector_key
-from tenant_config.platform.counters import read_counters
+from tenant_config.platform.changes import lookup_keys
+from tenant_config.platform.counters import READ_BEFORE_FLASK, read_counters
 from tenant_config.platform.tenancy import Principal
 
 
@@ -19,8 +19,8 @@ def cached_lookup(view: Callable[..., Response]) -> Callable[..., Response]:
 
     @functools.wraps(view)
     def wrapper(*args, connector: str, partner_tenant: str, **kwargs) -> Response:
-        counters = None
-        if answers() is not None:
+        counters = request.environ.pop(READ_BEFORE_FLASK, None)  # once: a wait reads anew
+        if counters is None and answers() is not None:
             # Read before the answer: a write committed meanwhile only makes it miss. Unread
             # (None), the lookup answers without the cache, and answers an outage itself.
             counters = lookup_counters(connector, partner_tenant)
@@ -40,7 +40,7 @@ def cached_lookup(view: Callable[..., Response]) -> Callable[..., Response]:
 
 def lookup_counters(connector: str, partner_tenant: str) -> tuple[int, int] | None:
     """Return the change counters a lookup's answer is read at (None when unreadable now)."""
-    return read_counters(change_key(connector, partner_tenant), connector_key(connector))
+    return read_counters(*lookup_keys(connector, partner_tenant))
 
 
 def answered(

@@ -9,7 +9,7 @@ from sqlalchemy import Select, select
 
 from tenant_config.instances.models import InstanceReport
 from tenant_config.integrations.models import Integration
-from tenant_config.platform.changes import change_counters, change_key, connector_key
+from tenant_config.platform.changes import change_counters, lookup_keys
 from tenant_config.platform.database import db
 from tenant_config.platform.errors import NotFound
 from tenant_config.platform.tenancy import Principal, visible_to
@@ -49,8 +49,7 @@ def live_reports(integration_id: uuid.UUID, *, since: datetime) -> Select:
 
 def current_counters(integration: Integration) -> tuple[int, int]:
     """Return the committed change counters of the integration's partner tenant and connector."""
-    partner = change_key(integration.connector, integration.partner_tenant)
-    connector = connector_key(integration.connector)
+    partner, connector = lookup_keys(integration.connector, integration.partner_tenant)
     rows = dict(
         db.session.execute(
             select(change_counters.c.change_key, change_counters.c.counter).where(

@@ -26,8 +26,9 @@ from tenant_config.operations.ratelimit import count_known_caller
 from tenant_config.platform.answers import EXTENSION as ANSWERS
 from tenant_config.platform.answers import Answer
 from tenant_config.platform.auth import known_caller
-from tenant_config.platform.changes import change_key, connector_key
+from tenant_config.platform.changes import lookup_keys
 from tenant_config.platform.counters import EXTENSION as COUNTERS
+from tenant_config.platform.counters import READ_BEFORE_FLASK
 from tenant_config.platform.scopes import CONFIG_READ
 from tenant_config.platform.tenancy import Principal
 from tenant_config.platform.tracing import trace_id_from
@@ -59,9 +60,7 @@ class FastLookup:
         connector, partner_tenant = found.groups()
         # Read before the answer, as the cached lookup reads them: a write committed meanwhile
         # only makes the kept answer miss.
-        counters = self.app.extensions[COUNTERS].read(
-            change_key(connector, partner_tenant), connector_key(connector)
-        )
+        counters = self.app.extensions[COUNTERS].read(*lookup_keys(connector, partner_tenant))
         if counters is None:
             return self.wsgi_app(environ, start_response)
         place = (connector, partner_tenant, environ.get("QUERY_STRING", "").encode("latin-1"))
@@ -98,6 +97,7 @@ class FastLookup:
             sent["status"], sent["headers"] = status, headers
             return start_response(status, headers, exc_info)
 
+        environ[READ_BEFORE_FLASK] = counters  # the cached lookup reads them no second time
         chunks = self.wsgi_app(environ, capture)
         try:
             body = b"".join(chunks)

@@ -69,6 +69,11 @@ def connector_key(connector: str) -> str:
     return f"{connector}\x1e"  # never a change_key: a connector code holds neither separator
 
 
+def lookup_keys(connector: str, partner_tenant: str) -> tuple[str, str]:
+    """The two keys a lookup's answer depends on: its partner tenant's and its connector's."""
+    return change_key(connector, partner_tenant), connector_key(connector)
+
+
 def _connector_key_of(key: str) -> str:
     return connector_key(key.partition("\x1f")[0])
 

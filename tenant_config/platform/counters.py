@@ -113,3 +113,8 @@ def init_counters(app: Flask, engine: Engine) -> None:
 def read_counters(first: str, second: str) -> tuple[int, int] | None:
     """Return the committed counters of two keys, or None when they cannot be read now."""
     return current_app.extensions[EXTENSION].read(first, second)
+
+
+# A read made for this very request before Flask (operations/fast_lookup.py): still "before
+# the answer", so the cached lookup uses it instead of reading again.
+READ_BEFORE_FLASK = "tenant_config.counters.read"
