@@ -32,6 +32,7 @@ from tenant_config.platform.problem_responses import register_error_handlers
 from tenant_config.platform.settings import Settings
 from tenant_config.platform.sizes import BODY_MAX_BYTES
 from tenant_config.platform.tracing import trace_id
+from tenant_config.ui.shell import init_ui
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 RESOURCES = (
@@ -82,6 +83,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     health.init_health(app)
     register_error_handlers(app)
     register_docs_assets(app)
+    init_ui(app, settings)
     app.add_url_rule("/docs/", "docs_slash", _docs_redirect)
     register_cli(app)
     app.after_request(_common_headers)

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -40,6 +40,14 @@ SORT_COLUMNS = {
     "partnerTenantName": Integration.partner_tenant_name,
     "connector": Integration.connector,
 }
+SEARCHED = (
+    Integration.name,
+    Integration.tenant_name,
+    Integration.client_name,
+    Integration.partner_tenant,
+    Integration.partner_tenant_name,
+    Integration.connector,
+)
 FILTERS = ("connector", "tenant", "client", "partner_tenant", "name")
 IMMUTABLE = {
     "client": "client",
@@ -55,7 +63,15 @@ def list_integrations(*, principal: Principal, args: Mapping[str, Any]) -> Page:
     for name in FILTERS:
         if args.get(name) is not None:
             query = query.where(getattr(Integration, name) == args[name])
+    if args.get("search"):
+        query = query.where(_matches(args["search"]))
     return paginate(query, args=args, columns=SORT_COLUMNS, tiebreak=Integration.id)
+
+
+def _matches(text: str) -> ColumnElement[bool]:
+    """Return the condition for integrations whose names or keys contain `text` (any case)."""
+    pattern = "%" + text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    return or_(*(func.lower(column).like(pattern, escape="\\") for column in SEARCHED))
 
 
 def _check_claims(principal: Principal, data: Mapping[str, Any]) -> None:

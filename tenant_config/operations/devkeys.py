@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import time
 import uuid
 from pathlib import Path
@@ -49,6 +50,9 @@ def ensure_dev_keys(settings: Settings) -> None:
         _write_once(settings.dev_jwks_path, json.dumps({"keys": [public]}).encode())
     if not settings.dev_fernet_key_path.exists():
         _write_once(settings.dev_fernet_key_path, Fernet.generate_key())
+    if not settings.dev_secret_key_path.exists():
+        # The admin UI's session secret: every worker signs and reads the same cookies.
+        _write_once(settings.dev_secret_key_path, secrets.token_urlsafe(48).encode())
 
 
 def issue_dev_token(

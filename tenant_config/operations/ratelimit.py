@@ -194,7 +194,7 @@ def init_ratelimit(app: Flask, settings: Settings) -> None:
     app.extensions[EXTENSION] = CallerLimits(settings)
     # Counted once the token is checked: keyed by the proven caller, or its address if none.
     after_authentication(app, limit_caller)
-    app.register_error_handler(TooManyRequests, _too_many_requests)
+    app.register_error_handler(TooManyRequests, too_many_requests)
 
 
 def limit_caller() -> None:
@@ -206,7 +206,8 @@ def limit_caller() -> None:
         limits.hit(caller_key())
 
 
-def _too_many_requests(error: TooManyRequests) -> Response:
+def too_many_requests(error: TooManyRequests) -> Response:
+    """Answer a caller over its limit with the 429 problem and `Retry-After`."""
     return problem_response(
         TOO_MANY_REQUESTS,
         f"Too many requests: the limit is {error.limit}. Retry after {error.retry_after} s.",

@@ -15,6 +15,7 @@ from tenant_config.platform.settings_checks import (
     fernet_problems,
     origin_problems,
     ratelimit_problems,
+    ui_login_problems,
 )
 
 __all__ = ["ConfigurationError", "Settings"]
@@ -24,6 +25,7 @@ LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 DEV_ISSUER = "tenant-config-development"
 DEV_AUDIENCE = "tenant-config"
 DEFAULT_RATELIMIT = "50/second;2000/minute"
+DEFAULT_OIDC_SCOPES = "openid profile"
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,13 @@ class Settings:
     jwt_tenants_claim: str = "tenants"
     jwt_clients_claim: str = "clients"
     jwt_partner_tenants_claim: str = "partner_tenants"
+    # The admin UI (README "Admin UI"): its session secret and its OpenID Connect login.
+    secret_key: str = field(default="", repr=False)
+    oidc_issuer: str = ""
+    oidc_client_id: str = ""
+    oidc_client_secret: str = field(default="", repr=False)
+    oidc_redirect_uri: str = ""
+    oidc_scopes: str = ""
     # `flask db ...`: only what a migration uses is read and required (README "Settings").
     migrations_only: bool = False
 
@@ -144,6 +153,12 @@ class Settings:
             "cors_origins": read.items("CORS_ORIGINS"),
             "answer_cache_mb": read.integer("ANSWER_CACHE_MB", 64),
             "instance_report_ttl_hours": read.integer("INSTANCE_REPORT_TTL_HOURS", 24),
+            "secret_key": read.text("SECRET_KEY"),
+            "oidc_issuer": read.text("OIDC_ISSUER").rstrip("/"),
+            "oidc_client_id": read.text("OIDC_CLIENT_ID"),
+            "oidc_client_secret": read.text("OIDC_CLIENT_SECRET"),
+            "oidc_redirect_uri": read.text("OIDC_REDIRECT_URI"),
+            "oidc_scopes": read.text("OIDC_SCOPES", DEFAULT_OIDC_SCOPES),
         }
 
     def with_development_defaults(self) -> Settings:
@@ -166,6 +181,24 @@ class Settings:
     @property
     def dev_fernet_key_path(self) -> Path:
         return self.instance_path / "dev-fernet.key"
+
+    @property
+    def dev_secret_key_path(self) -> Path:
+        return self.instance_path / "dev-secret.key"
+
+    @property
+    def oidc_login(self) -> bool:
+        """Tell whether the admin UI signs users in through an OpenID Connect provider."""
+        return bool(self.oidc_issuer)
+
+    @property
+    def dev_login(self) -> bool:
+        """Tell whether the admin UI offers the development login (the dev key signs tokens)."""
+        return (
+            self.development
+            and self.dev_signing_key_path.exists()
+            and self.jwks_file == str(self.dev_jwks_path)
+        )
 
     def validate(self) -> None:
         """Raise ConfigurationError naming every variable that is missing or wrong."""
@@ -213,4 +246,11 @@ class Settings:
         problems += fernet_problems(self.fernet_keys, required=required)
         problems += ratelimit_problems(self.ratelimit, self.ratelimit_storage_url)
         problems += origin_problems(self.cors_origins)
+        if serving and self.oidc_login:
+            problems += ui_login_problems(
+                issuer=self.oidc_issuer,
+                client_id=self.oidc_client_id,
+                secret_key=self.secret_key,
+                development=self.development,
+            )
         return problems

@@ -122,3 +122,18 @@ def fernet_problems(keys: tuple[str, ...], *, required: bool) -> list[str]:
                 "(32 url-safe base64-encoded bytes)"
             )
     return problems
+
+
+def ui_login_problems(*, issuer: str, client_id: str, secret_key: str, development: bool) -> list:
+    """Describe what the admin UI's OpenID Connect login lacks."""
+    problems = []
+    if not issuer.startswith(("https://", "http://127.0.0.1", "http://localhost")):
+        problems.append("TENANT_CONFIG_OIDC_ISSUER must be an https:// URL")
+    if not client_id:
+        problems.append("TENANT_CONFIG_OIDC_CLIENT_ID is required with TENANT_CONFIG_OIDC_ISSUER")
+    if not development and len(secret_key) < 32:
+        problems.append(
+            "TENANT_CONFIG_SECRET_KEY (32 characters or more) is required outside development "
+            "when the admin UI's login is configured (TENANT_CONFIG_OIDC_ISSUER)"
+        )
+    return problems

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import os
 import re
+import secrets
 from pathlib import Path
 
 from cryptography.fernet import Fernet
@@ -32,6 +33,12 @@ def session_fernet_key() -> str:
     return Fernet.generate_key().decode()
 
 
+@functools.cache
+def session_secret_key() -> str:
+    """The admin UI's session secret for this test session's apps."""
+    return secrets.token_urlsafe(48)
+
+
 def new_key() -> str:
     """A fresh Fernet key."""
     return Fernet.generate_key().decode()
@@ -52,6 +59,8 @@ def make_settings(tmp: Path, database_url: str, jwks_file: Path, **overrides) ->
         "fernet_keys": (session_fernet_key(),),
         # Every test token is the same caller: limits are tested on apps of their own.
         "ratelimit_enabled": False,
+        # The admin UI's session cookie (tests sign clients in through tests/ui/support.py).
+        "secret_key": session_secret_key(),
     } | overrides
     settings = Settings(**values)
     settings.validate()

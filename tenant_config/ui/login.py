@@ -1,0 +1,104 @@
+"""Signing in and out of the admin UI: the login page, the development login, logout."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, Response, abort, current_app, flash, redirect, request, url_for
+
+from tenant_config.operations.cli import EXAMPLE_TENANT
+from tenant_config.operations.devkeys import issue_dev_token
+from tenant_config.platform.scopes import (
+    ADMIN,
+    CONFIG_READ,
+    CONFIG_READ_SENSITIVE,
+    CONFIG_WRITE,
+    INTEGRATION_READ,
+    INTEGRATION_WRITE,
+    VERSION_READ,
+)
+from tenant_config.ui.access import LoginRequired, sign_in, sign_out
+from tenant_config.ui.pages import page
+
+bp = Blueprint("login", __name__)
+# What the development login offers, and what it ticks unless the user changes it.
+DEV_SCOPES = (
+    (INTEGRATION_READ, True),
+    (INTEGRATION_WRITE, True),
+    (CONFIG_READ, True),
+    (CONFIG_WRITE, True),
+    (VERSION_READ, True),
+    (CONFIG_READ_SENSITIVE, False),
+    (ADMIN, False),
+)
+DEV_TOKEN_SECONDS = 8 * 3600
+
+
+def _settings():
+    return current_app.config["TENANT_CONFIG"]
+
+
+def safe_next(target: str | None) -> str:
+    """Return `target` if it is a path of this UI, else the UI's home (no open redirect)."""
+    home = url_for("ui.home")
+    if not target:
+        return home
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not parts.path.startswith("/ui/") or "\\" in target:
+        return home
+    return target
+
+
+@bp.route("/login")
+def index() -> str:
+    """Show the ways to sign in, or how to configure one."""
+    settings = _settings()
+    return page(
+        "login.html",
+        sessions=bool(current_app.secret_key),
+        oidc=settings.oidc_login,
+        dev=settings.dev_login,
+        dev_scopes=DEV_SCOPES,
+        example_tenant=EXAMPLE_TENANT,
+        next=safe_next(request.args.get("next")),
+    )
+
+
+@bp.route("/login/dev", methods=["POST"])
+def dev() -> Response:
+    """Sign in with a token the development key signs for the tenants and scopes chosen."""
+    settings = _settings()
+    if not settings.dev_login or not current_app.secret_key:
+        abort(404)
+    form = request.form
+    offered = {scope for scope, _ in DEV_SCOPES}
+    token = issue_dev_token(
+        settings,
+        subject=form.get("subject", "").strip()[:200] or "developer@example.com",
+        scopes=[s for s in form.getlist("scope") if s in offered],
+        tenants=_items(form.get("tenants", "")),
+        clients=_items(form.get("clients", "")),
+        partner_tenants=_items(form.get("partner_tenants", "")),
+        ttl_seconds=DEV_TOKEN_SECONDS,
+    )
+    try:
+        sign_in(token)
+    except LoginRequired:
+        flash("The development token was refused: check the tenant ids (UUIDs).", "error")
+        return redirect(url_for("ui.login.index", next=safe_next(form.get("next"))))
+    flash("Signed in with a development token.", "success")
+    return redirect(safe_next(form.get("next")))
+
+
+@bp.route("/logout", methods=["POST"])
+def logout() -> Response:
+    """Sign out: forget the session's token."""
+    if not current_app.secret_key:
+        return redirect(url_for("ui.login.index"))
+    sign_out()
+    flash("Signed out.", "success")
+    return redirect(url_for("ui.login.index"))
+
+
+def _items(text: str) -> list[str]:
+    return [item for item in text.replace(",", " ").split() if item][:50]
