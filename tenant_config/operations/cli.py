@@ -116,7 +116,7 @@ def describe(token: str) -> str:
         "",
         f"  curl {options}-H 'Authorization: Bearer {token}' {base}{example_path(claims)}",
         "",
-        f"Another token: {MORE_TOKENS}   Docs: {base}/docs",
+        f"Another token: {MORE_TOKENS}   Docs: {base}/docs   Admin UI: {base}/ui/",
     ]
     return "\n".join(lines)
 

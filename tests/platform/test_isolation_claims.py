@@ -22,7 +22,9 @@ from tests.support.problems import (
 from tests.support.tenants import make_tenant
 from tests.support.tokens import ALL_SCOPES
 
-PUBLIC = re.compile(r"^/(openapi\.json|docs/?|docs/assets/.*|health/.*|metrics)$")
+# The admin UI's pages sign in with a session, not a bearer token: tests/ui/test_shell.py
+# walks them.
+PUBLIC = re.compile(r"^/(openapi\.json|docs/?|docs/assets/.*|health/.*|metrics|ui/.*)$")
 
 
 @pytest.fixture

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+import uuid
 
 import pytest
+from flask import url_for
 
 from tests.support.tokens import ALL_SCOPES
 from tests.ui.support import csrf_from, signed_in_client, text_of
@@ -141,3 +143,40 @@ def test_pages_load_only_assets_the_service_ships(client):
     assert all(not source.startswith(("http:", "https:", "//")) for source in sources)
     for asset in re.findall(r'(?:src|href)="(/ui/static/[^"]+)"', page):
         assert client.get(asset).status_code == 200, asset
+
+
+# What a signed-out user may open: signing in and out, the shipped assets.
+OPEN = {"ui.static", "ui.home", "ui.login.index", "ui.login.dev", "ui.login.logout"}
+OPEN_PREFIX = "ui.oidc."
+SAMPLES = {"UUIDConverter": str(uuid.uuid4()), "IntegerConverter": "1"}
+
+
+def _ui_routes(app):
+    for rule in app.url_map.iter_rules():
+        if not rule.endpoint.startswith("ui.") or rule.endpoint in OPEN:
+            continue
+        if rule.endpoint.startswith(OPEN_PREFIX):
+            continue
+        values = {
+            name: SAMPLES.get(type(converter).__name__, "x")
+            for name, converter in rule._converters.items()
+        }
+        with app.test_request_context():
+            url = url_for(rule.endpoint, **values)
+        for method in sorted(rule.methods - {"OPTIONS", "HEAD"}):
+            yield method, url
+
+
+def test_every_page_sends_a_signed_out_user_to_the_login_page(dev_app):
+    client = dev_app.test_client()
+    csrf = csrf_from(client.get("/ui/login").data)
+    checked = 0
+    for method, url in _ui_routes(dev_app):
+        answer = client.open(url, method=method, data={"csrf_token": csrf})
+        assert answer.status_code == 302, (method, url, answer.status_code)
+        assert answer.headers["Location"].startswith("/ui/login?next="), (method, url)
+        if method == "POST":
+            refused = client.open(url, method=method, data={})
+            assert refused.status_code == 400, (method, url)  # no CSRF token: refused first
+        checked += 1
+    assert checked >= 2
