@@ -110,6 +110,13 @@ def test_diff_of_a_secret_hides_its_values_without_read_sensitive(
     assert "s3cret-a s3cret-b" in text_of(revealing.get(f"{ui_url(config)}?from=0").data)
 
 
+@pytest.mark.parametrize("number", ["-1", "abc", "99999999999"])
+def test_a_bad_timeline_page_number_says_so(ui, changed, number):
+    answer = ui.get(f"{ui_url(changed)}?pageNumber={number}")
+    assert answer.status_code == 400
+    assert "There is no such page of this history" in text_of(answer.data)
+
+
 def test_restore_makes_the_old_value_current_with_a_restore_row(ui, client, headers, changed):
     answer = restore(ui, changed, version="0", expectedVersion="1", reason="Back to tested")
     assert answer.status_code == 302
@@ -209,6 +216,8 @@ def test_point_in_time_shows_the_value_of_then(ui, client, headers, new_config):
     ("value", "message"),
     [
         ("yesterday", "Not a valid datetime"),
+        ("2026-01-01T00:00\x00", "must not contain NUL"),  # the app refuses it before a view
+        ("2" * 10_000, "Not a valid datetime"),
         ((datetime.now(UTC) + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M"), "in the future"),
     ],
 )
