@@ -220,6 +220,8 @@ def _render(
         search=search,
         options=options,
         total=total,
+        may_list=INTEGRATION_READ in principal.scopes,
+        may_write=CONFIG_WRITE in principal.scopes,
         errors={**(errors or {}), **picker_errors},
         problem=problem,
         form=form or {},

@@ -83,6 +83,19 @@ def test_the_picker_lists_the_other_integrations_and_the_page_is_linked(ui, pair
     assert page.status_code == 200
     assert f'<option value="{there["id"]}"' in page.data.decode()
     assert f'<option value="{here["id"]}"' not in page.data.decode()
+    searched = ui.get(
+        f"/ui/integrations/{here['id']}/compare?search=prod-env",
+        headers={"HX-Request": "true", "HX-Target": "picker"},
+    )
+    assert searched.status_code == 200
+    assert "<html" not in searched.data.decode()  # the picker alone
+    assert f'<option value="{there["id"]}"' in searched.data.decode()
+    assert "prod-env" in text_of(searched.data)
+    nothing = ui.get(
+        f"/ui/integrations/{here['id']}/compare?search=no-such-integration",
+        headers={"HX-Request": "true", "HX-Target": "picker"},
+    )
+    assert "No other integration matches." in text_of(nothing.data)
     show = ui.get(f"/ui/integrations/{here['id']}").data.decode()
     assert f"/ui/integrations/{here['id']}/compare" in show
     assert f"/ui/integrations/{here['id']}/instances" in show
@@ -214,6 +227,8 @@ def test_a_token_without_the_scope_gets_a_403_page_and_copies_nothing(ui_as, cli
     reader = ui_as(scopes=(INTEGRATION_READ, CONFIG_READ))
     page = reader.get(compare_url(here, there))
     assert page.status_code == 200
+    assert "you can compare but not copy" in text_of(page.data)
+    assert 'type="checkbox"' not in page.data.decode()
     form = {"csrf_token": csrf_from(page.data), "with": there["id"], "direction": "here"}
     answer = reader.post(
         f"/ui/integrations/{here['id']}/compare/copy",
@@ -223,3 +238,7 @@ def test_a_token_without_the_scope_gets_a_403_page_and_copies_nothing(ui_as, cli
     assert CONFIG_WRITE in text_of(answer.data)
     assert "onlyThere" not in configs_of(client, headers, here)
     assert ui_as(scopes=(INTEGRATION_READ,)).get(compare_url(here, there)).status_code == 403
+    unlisted = ui_as(scopes=(CONFIG_READ,)).get(compare_url(here, there))
+    assert unlisted.status_code == 200  # the compare route's scope; the id is typed, not picked
+    assert f'id="field-with" name="with" value="{there["id"]}"' in unlisted.data.decode()
+    assert "onlyThere" in section(unlisted.data, "only-there")
