@@ -9,6 +9,7 @@ import pytest
 
 from tenant_config.platform.scopes import CONFIG_READ, CONFIG_WRITE, INTEGRATION_READ
 from tests.support.bodies import config_body, integration_body
+from tests.support.tokens import SENSITIVE_SCOPES
 from tests.ui.support import csrf_from, text_of
 
 
@@ -242,3 +243,22 @@ def test_a_token_without_the_scope_gets_a_403_page_and_copies_nothing(ui_as, cli
     assert unlisted.status_code == 200  # the compare route's scope; the id is typed, not picked
     assert f'id="field-with" name="with" value="{there["id"]}"' in unlisted.data.decode()
     assert "onlyThere" in section(unlisted.data, "only-there")
+
+
+def test_a_user_who_may_read_secrets_compares_and_copies_them(
+    ui_as, client, sensitive_headers, pair
+):
+    here, there = pair
+    url = f"/tenantintegrations/{there['id']}/configs"
+    body = config_body(group="http", name="apiKey", value="s3cr3t", sensitive=True)
+    assert client.post(url, json=body, headers=sensitive_headers).status_code == 201
+    reader = ui_as(scopes=SENSITIVE_SCOPES)
+    answer = copy(reader, here, there, ["apiKey"])
+    assert answer.status_code == 200, text_of(answer.data)
+    assert "apiKey" in section(answer.data, "created")
+    assert "s3cr3t" not in answer.data.decode()
+    copied = configs_of(client, sensitive_headers, here)["apiKey"]
+    assert (copied["sensitive"], copied["value"]) == (True, "s3cr3t")
+    again = reader.get(compare_url(here, there)).data
+    assert "apiKey" not in section(again, "only-there")
+    assert "apiKey" not in section(again, "different")  # compared, and the same now
