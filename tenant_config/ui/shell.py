@@ -20,14 +20,14 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from tenant_config.operations.ratelimit import TooManyRequests, too_many_requests
 from tenant_config.platform.problem_responses import handle_unexpected
 from tenant_config.platform.settings import Settings
-from tenant_config.ui import configs, history, instances, integrations, login, promote
+from tenant_config.ui import configs, history, instances, integrations, login, oidc, promote
 from tenant_config.ui.access import LoginRequired, current_user
 from tenant_config.ui.pages import is_htmx
 
 bp = Blueprint(
     "ui", __name__, url_prefix="/ui", template_folder="templates", static_folder="static"
 )
-CHILDREN = (login.bp, integrations.bp, configs.bp, history.bp, promote.bp, instances.bp)
+CHILDREN = (login.bp, oidc.bp, integrations.bp, configs.bp, history.bp, promote.bp, instances.bp)
 for child in CHILDREN:
     bp.register_blueprint(child)
 csrf = CSRFProtect()
@@ -53,6 +53,7 @@ def init_ui(app: Flask, settings: Settings) -> None:
         WTF_CSRF_SSL_STRICT=False,  # SameSite=Lax and the token guard; proxies rewrite Referer
     )
     csrf.init_app(app)
+    oidc.init_oidc(app, settings)
     app.register_blueprint(bp)
 
 
