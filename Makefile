@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 FLASK := $(BIN)/flask --app wsgi
 
-.PHONY: run token test lint format openapi dev-setup clean bench
+.PHONY: run token test lint format openapi dev-setup clean bench chromium
 
 $(STAMP): pyproject.toml clients/python/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,8 +26,25 @@ run: dev-setup
 token: $(STAMP)
 	@TENANT_CONFIG_ENV=development $(FLASK) dev-token $(ARGS)
 
-test: lint
+test: lint chromium
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# The admin UI's browser tests (tests/ui/browser) drive Debian's Chromium, never a download:
+# installed here when missing if we are root with apt-get; otherwise those tests are skipped.
+CHROMIUM := /usr/bin/chromium
+CHROMIUM_HINT := Chromium is missing, so the browser tests will be skipped: install it with:\
+	sudo apt-get install -y chromium fonts-liberation
+chromium:
+	@if [ ! -x $(CHROMIUM) ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    export DEBIAN_FRONTEND=noninteractive; \
+	    apt-get install -y chromium fonts-liberation \
+	      || { apt-get update && apt-get install -y chromium fonts-liberation; } \
+	      || echo "$(CHROMIUM_HINT)"; \
+	  else \
+	    echo "$(CHROMIUM_HINT)"; \
+	  fi; \
+	fi
 
 # ruff, and the import-linter contracts in pyproject.toml (layers, independence, no cycles).
 lint: $(STAMP)

@@ -1,0 +1,102 @@
+"""Fixtures of the browser tests: the app served in development mode, Debian's Chromium, a page."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+
+import pytest
+from playwright.sync_api import Page
+from werkzeug.serving import make_server
+
+from tenant_config.app import create_app
+from tenant_config.platform.database import db
+from tenant_config.platform.settings import DEV_AUDIENCE, DEV_ISSUER
+from tests.support.bodies import integration_body
+from tests.support.needs import unavailable
+from tests.support.settings import make_settings
+from tests.ui.browser.support import (
+    CHROMIUM_ARGS,
+    INSTALL_HINT,
+    BrowserLog,
+    Timings,
+    chromium_binary,
+)
+
+TIMINGS = Timings()
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    if TIMINGS.answers:
+        terminalreporter.section("admin UI answers seen by the browser")
+        for line in TIMINGS.lines():
+            terminalreporter.write_line(line)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args) -> dict:
+    """Launch Debian's Chromium (Playwright's own download is not used)."""
+    binary = chromium_binary()
+    if binary is None:
+        unavailable(INSTALL_HINT)
+    return browser_type_launch_args | {"executable_path": binary, "args": list(CHROMIUM_ARGS)}
+
+
+@pytest.fixture(scope="session")
+def ui_server(app, database_url, tmp_path_factory) -> Iterator[str]:
+    """Serve an app as `make run` builds it (development login included) on the test database."""
+    instance = tmp_path_factory.mktemp("browser-instance")
+    settings = make_settings(
+        instance,
+        database_url,
+        instance / "dev-jwks.json",
+        env="development",
+        jwt_issuer=DEV_ISSUER,
+        jwt_audience=DEV_AUDIENCE,
+        secret_key="",  # development generates its own, as `make run` does
+    )
+    dev_app = create_app(settings)
+    httpd = make_server("127.0.0.1", 0, dev_app, threaded=True)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.port}"
+    httpd.shutdown()
+    thread.join(timeout=5)
+    with dev_app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(ui_server) -> dict:
+    """Open pages of the served app in a desktop-sized window."""
+    return {"base_url": ui_server, "viewport": {"width": 1280, "height": 800}}
+
+
+@pytest.fixture
+def browser_log() -> BrowserLog:
+    log = BrowserLog()
+    # Chromium asks for it by itself; the pages name no icon, so it is not theirs to answer.
+    log.expect(r"status of 404 .*\(http://127\.0\.0\.1:\d+/favicon\.ico\)$")
+    return log
+
+
+@pytest.fixture(autouse=True)
+def _no_browser_errors(page: Page, browser_log: BrowserLog) -> Iterator[None]:
+    """Fail a test whose pages logged an error, threw, or lost a request (CSP reports included)."""
+    browser_log.watch(page, TIMINGS)
+    yield
+    assert browser_log.unexpected() == []
+
+
+@pytest.fixture
+def create_integration(client, make_token) -> Callable[..., dict]:
+    """Create an integration of `tenant` through the API and return its JSON."""
+
+    def create(tenant: str, **fields) -> dict:
+        headers = {"Authorization": f"Bearer {make_token(tenants=[tenant])}"}
+        body = integration_body(tenant) | fields
+        response = client.post("/tenantintegrations", json=body, headers=headers)
+        assert response.status_code == 201, response.get_json()
+        return response.get_json()
+
+    return create
