@@ -79,8 +79,13 @@ def _page_headers(response: Response) -> Response:
 
 @bp.app_context_processor
 def _shell_context() -> dict:
+    if not (request.blueprint and request.blueprint.startswith("ui")):
+        return {}
+    # Named apart from Flask's `config`, which a page's own `config` (a config row) would hide.
     return {
-        "user": current_user if request.blueprint and request.blueprint.startswith("ui") else None
+        "user": current_user,
+        "ui_sessions": bool(current_app.secret_key),
+        "ui_development": current_app.config["TENANT_CONFIG"].development,
     }
 
 

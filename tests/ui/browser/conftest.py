@@ -74,10 +74,7 @@ def browser_context_args(ui_server) -> dict:
 
 @pytest.fixture
 def browser_log() -> BrowserLog:
-    log = BrowserLog()
-    # Chromium asks for it by itself; the pages name no icon, so it is not theirs to answer.
-    log.expect(r"status of 404 .*\(http://127\.0\.0\.1:\d+/favicon\.ico\)$")
-    return log
+    return BrowserLog()
 
 
 @pytest.fixture(autouse=True)
