@@ -43,6 +43,9 @@ def safe_next(target: str | None) -> str:
     home = url_for("ui.home")
     if not target:
         return home
+    # urlsplit drops tabs and line breaks that the Location header cannot carry: refuse them.
+    if any(character.isspace() or not character.isprintable() for character in target):
+        return home
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not parts.path.startswith("/ui/") or "\\" in target:
         return home

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
+from urllib.parse import unquote_to_bytes
 
 from flask import (
     Blueprint,
@@ -18,6 +19,7 @@ from flask import (
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from tenant_config.operations.ratelimit import TooManyRequests, too_many_requests
+from tenant_config.platform.errors import ValidationFailed
 from tenant_config.platform.problem_responses import handle_unexpected
 from tenant_config.platform.settings import Settings
 from tenant_config.ui import configs, history, instances, integrations, login, oidc, promote
@@ -58,10 +60,20 @@ def init_ui(app: Flask, settings: Settings) -> None:
 
 
 @bp.before_request
-def _check_csrf() -> None:
-    if not current_app.secret_key and request.method not in ("GET", "HEAD", "OPTIONS"):
+def _check_form() -> None:
+    if request.method in ("GET", "HEAD", "OPTIONS"):
+        return
+    if not current_app.secret_key:
         raise CSRFError("There is no session to check this form against.")
-    csrf.protect()  # only unsafe methods are checked (WTF_CSRF_METHODS)
+    # Kept before the form is parsed from it: Werkzeug replaces bytes that are not UTF-8 unseen.
+    body = request.get_data(cache=True)
+    csrf.protect()
+    if request.mimetype == "application/x-www-form-urlencoded":
+        body = unquote_to_bytes(body)
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ValidationFailed("The form is not valid UTF-8 text; nothing was saved.") from None
 
 
 @bp.after_request
