@@ -11,16 +11,18 @@ from flask import (
     Flask,
     Response,
     current_app,
+    make_response,
     redirect,
     render_template,
     request,
     url_for,
 )
 from flask_wtf.csrf import CSRFError, CSRFProtect
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 
 from tenant_config.operations.ratelimit import TooManyRequests, too_many_requests
 from tenant_config.platform.errors import ValidationFailed
-from tenant_config.platform.problem_responses import handle_unexpected
+from tenant_config.platform.problem_responses import handle_http_exception, handle_unexpected
 from tenant_config.platform.settings import Settings
 from tenant_config.ui import configs, history, instances, integrations, login, oidc, promote
 from tenant_config.ui.access import LoginRequired, current_user
@@ -57,6 +59,15 @@ def init_ui(app: Flask, settings: Settings) -> None:
     csrf.init_app(app)
     oidc.init_oidc(app, settings)
     app.register_blueprint(bp)
+    # A path no route matches belongs to no blueprint, so the UI's handlers never see it.
+    for unmatched in (NotFound, MethodNotAllowed):
+        app.register_error_handler(unmatched, _unmatched)
+
+
+def _unmatched(error: HTTPException) -> Response:
+    if request.path != "/ui" and not request.path.startswith("/ui/"):
+        return handle_http_exception(error)
+    return _page_headers(make_response(_error_page(error)))
 
 
 @bp.before_request
@@ -130,9 +141,7 @@ def _csrf_failed(error: CSRFError) -> tuple[str, int]:
 def _error_page(error: Exception) -> tuple[str, int, dict]:
     # The API's own mapping from error to problem, so both speak alike; shown as a page.
     answer = (
-        too_many_requests(error)
-        if isinstance(error, TooManyRequests)
-        else (handle_unexpected(error))
+        too_many_requests(error) if isinstance(error, TooManyRequests) else handle_unexpected(error)
     )
     problem = json.loads(answer.get_data())
     headers = (

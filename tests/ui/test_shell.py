@@ -180,3 +180,17 @@ def test_every_page_sends_a_signed_out_user_to_the_login_page(dev_app):
             assert refused.status_code == 400, (method, url)  # no CSRF token: refused first
         checked += 1
     assert checked >= 2
+
+
+def test_an_unknown_ui_address_is_a_page_and_an_unknown_api_address_a_problem(ui, client):
+    missing = ui.get("/ui/no-such-page")
+    assert missing.status_code == 404
+    assert missing.mimetype == "text/html"
+    assert "Trace id" in text_of(missing.data)
+    assert missing.headers["Content-Security-Policy"].startswith("default-src 'self'")
+    wrong_method = ui.get("/ui/logout")
+    assert wrong_method.status_code == 405
+    assert wrong_method.mimetype == "text/html"
+    api = client.get("/no-such-route")
+    assert api.status_code == 404
+    assert api.mimetype == "application/problem+json"
