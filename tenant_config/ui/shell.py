@@ -18,11 +18,11 @@ from flask import (
     url_for,
 )
 from flask_wtf.csrf import CSRFError, CSRFProtect
-from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
+from werkzeug.routing import RequestRedirect
 
 from tenant_config.operations.ratelimit import TooManyRequests, too_many_requests
 from tenant_config.platform.errors import ValidationFailed
-from tenant_config.platform.problem_responses import handle_http_exception, handle_unexpected
+from tenant_config.platform.problem_responses import handle_unexpected
 from tenant_config.platform.settings import Settings
 from tenant_config.ui import configs, history, instances, integrations, login, oidc, promote
 from tenant_config.ui.access import LoginRequired, current_user
@@ -60,13 +60,17 @@ def init_ui(app: Flask, settings: Settings) -> None:
     oidc.init_oidc(app, settings)
     app.register_blueprint(bp)
     # A path no route matches belongs to no blueprint, so the UI's handlers never see it.
-    for unmatched in (NotFound, MethodNotAllowed):
-        app.register_error_handler(unmatched, _unmatched)
+    app.before_request(_unmatched_page)
 
 
-def _unmatched(error: HTTPException) -> Response:
-    if request.path != "/ui" and not request.path.startswith("/ui/"):
-        return handle_http_exception(error)
+def _unmatched_page() -> Response | None:
+    error = request.routing_exception
+    if (
+        error is None
+        or isinstance(error, RequestRedirect)
+        or not (request.path == "/ui" or request.path.startswith("/ui/"))
+    ):
+        return None
     return _page_headers(make_response(_error_page(error)))
 
 

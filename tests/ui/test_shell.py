@@ -191,6 +191,7 @@ def test_an_unknown_ui_address_is_a_page_and_an_unknown_api_address_a_problem(ui
     wrong_method = ui.get("/ui/logout")
     assert wrong_method.status_code == 405
     assert wrong_method.mimetype == "text/html"
+    assert ui.get("/ui").headers["Location"].endswith("/ui/")  # the redirect stays one
     api = client.get("/no-such-route")
     assert api.status_code == 404
     assert api.mimetype == "application/problem+json"
