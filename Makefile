@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 FLASK := $(BIN)/flask --app wsgi
 
-.PHONY: run token test lint format openapi dev-setup clean bench chromium
+.PHONY: run token test lint format openapi dev-setup clean bench bench-ui chromium
 
 $(STAMP): pyproject.toml clients/python/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +57,11 @@ lint: $(STAMP)
 # root. ~10 minutes on 2 cores; BENCH_QUICK=1 for ~2 minutes.
 bench: $(STAMP)
 	$(BIN)/python -m bench
+
+# The admin UI's actions timed as one user clicking, on SQLite and (with
+# TENANT_CONFIG_TEST_POSTGRES_URL set) a fresh PostgreSQL database; appended to bench/RESULTS.md.
+bench-ui: $(STAMP)
+	$(BIN)/python -m bench.ui
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix .

@@ -12,7 +12,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import cases, seed, stack, table, tools, wrk
+from bench import cases, seed, stack, table, tools, ui, wrk
 from bench.cases import Tokens
 from bench.ceilings import ceilings_and_peer
 from bench.table import Row
@@ -206,5 +206,7 @@ def main() -> None:
         "other busy processes at the start": others,
     }
     print("\n".join(["", *table.lines(bench.rows), "", *notes]))
-    RESULTS.write_text(table.document(bench.rows, notes, machine, header))
+    admin_ui = RESULTS.read_text().partition(ui.SECTION)[2] if RESULTS.exists() else ""
+    kept = ui.SECTION + admin_ui if admin_ui else ""  # `make bench-ui`'s section stays
+    RESULTS.write_text(table.document(bench.rows, notes, machine, header) + kept)
     print(f"\nwritten to {RESULTS.relative_to(tools.REPO)} in {header['run took']}")

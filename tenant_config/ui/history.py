@@ -14,7 +14,6 @@ from tenant_config.config_versions.models import DELETE
 from tenant_config.config_versions.queries import MAX_VERSION
 from tenant_config.config_versions.schemas import DiffArgsSchema, OneConfigVersionListArgsSchema
 from tenant_config.configs import restore as restoring
-from tenant_config.configs import service as configs
 from tenant_config.configs.schemas import ConfigListArgsSchema, RestoreSchema
 from tenant_config.platform.clock import utcnow
 from tenant_config.platform.errors import DomainError, InvalidQuery, NotFound
@@ -23,7 +22,7 @@ from tenant_config.platform.problem_responses import handle_domain_error
 from tenant_config.platform.scopes import CONFIG_READ, CONFIG_WRITE, VERSION_READ
 from tenant_config.platform.tenancy import Principal
 from tenant_config.ui.access import signed_in
-from tenant_config.ui.integrations import groups
+from tenant_config.ui.integrations import all_configs, groups
 from tenant_config.ui.pages import page
 
 bp = Blueprint("history", __name__)
@@ -223,22 +222,7 @@ def as_of(integration_id: uuid.UUID) -> tuple[str, int]:
             errors={"asOf": error.messages.get("asOf", ["Not a valid instant."])},
             groups=None,
         ), 400
-    rows, number = [], 0
-    while True:
-        found = configs.list_configs(
-            principal=principal,
-            integration_id=integration_id,
-            args={
-                "asOf": instant,
-                "pageSize": 100,
-                "pageNumber": number,
-                "pageSort": ["group,ASC", "name,ASC"],
-            },
-        )
-        rows += found.content
-        number += 1
-        if number * found.size >= found.total:
-            break
+    rows = all_configs(principal, integration_id, instant)
     return page(
         "history/as_of.html",
         integration_id=integration_id,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
 from flask import Blueprint, Response, flash, redirect, request, url_for
 from marshmallow import ValidationError, validate
@@ -48,6 +49,9 @@ LABELS = {
     "partnerTenantName": "Partner tenant name",
     "connector": "Connector",
 }
+# The pages show every config of an integration: read in pages this size, it is one query, where
+# the API's 100 took several (and an `asOf` page recomputes every config's state each time).
+ALL_AT_ONCE = 1000
 ATTRIBUTES = {field: IntegrationWriteSchema().fields[field].attribute or field for field in LABELS}
 
 
@@ -230,14 +234,21 @@ def _form(
     return html, status or (refusal.status if refusal else 200)
 
 
-def all_configs(principal: Principal, integration_id: uuid.UUID) -> list:
-    """Return every config of an integration as the user may see it, by group and name."""
+def all_configs(
+    principal: Principal, integration_id: uuid.UUID, as_of: datetime | None = None
+) -> list:
+    """Return every config of an integration (now, or as of an instant) as the user may see it."""
     rows, number = [], 0
     while True:
         found = configs.list_configs(
             principal=principal,
             integration_id=integration_id,
-            args={"pageSize": 100, "pageNumber": number, "pageSort": ["group,ASC", "name,ASC"]},
+            args={
+                "asOf": as_of,
+                "pageSize": ALL_AT_ONCE,
+                "pageNumber": number,
+                "pageSort": ["group,ASC", "name,ASC"],
+            },
         )
         rows += found.content
         number += 1
