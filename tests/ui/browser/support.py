@@ -58,7 +58,9 @@ def login(
 def screenshot(page: Page, name: str) -> None:
     """Write docs/screenshots/<name>.png (full page) when TENANT_CONFIG_SCREENSHOTS=1."""
     if os.environ.get("TENANT_CONFIG_SCREENSHOTS") == "1":
-        page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
+        # caret="hide" would leave style="" on inputs, which htmx copies on its next swap,
+        # and the page's CSP (no inline style) then reports it as a console error.
+        page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True, caret="initial")
 
 
 @dataclass

@@ -74,7 +74,8 @@ def report_instance(client, make_token) -> Callable[..., None]:
     def report(tenant: str, partner_tenant: str, instance: str, status: str, **fields) -> None:
         headers = {"Authorization": f"Bearer {make_token(tenants=[tenant])}"}
         lookup = f"/connectors/{CONNECTOR}/partnertenants/{partner_tenant}"
-        etag = client.get(f"{lookup}/configs", headers=headers).headers["ETag"]
+        answer = client.get(f"{lookup}/configs?effective=true&format=map", headers=headers)
+        etag = answer.headers["ETag"]
         body = {"etag": etag, "status": status} | fields
         answer = client.put(f"{lookup}/instances/{instance}", json=body, headers=headers)
         assert answer.status_code == 201, answer.get_json()
@@ -208,6 +209,7 @@ def test_a_user_configures_an_integration_and_works_with_its_history(
     instances = page.locator("#results")
     expect(instances).to_contain_text("2 instances reported")
     expect(instances.locator("tr", has_text="shop-worker-2")).to_contain_text("bad URL")
+    expect(instances.locator("tr", has_text="shop-worker-1").locator(".latest")).to_be_visible()
     screenshot(page, "instances")
 
     page.set_viewport_size({"width": 375, "height": 800})
