@@ -90,6 +90,7 @@ def index() -> tuple[str, int]:
         errors=errors,
         query={k: v for k, v in raw.items() if k in LISTED_ARGS},
         connectors=[connector.code for connector in catalog.content],
+        may_create=INTEGRATION_WRITE in principal.scopes,
     ), (400 if errors else 200)
 
 

@@ -154,7 +154,9 @@ def test_an_edit_based_on_a_stale_version_shows_both_and_saves_again_on_top(
     assert "Someone else changed this config meanwhile" in text
     assert re.search(r"changed this config at .* \(version 1\)", text)
     assert re.search(r"Value differs alice's bob's", text)
+    assert re.search(r"Sensitive false false", text)  # as the API writes it, not False
     html = conflict.data.decode()
+    assert html.count('class="diff-new"') == 1  # only the row that differs is marked
     assert 'name="version" value="1"' in html
     assert ">bob&#39;s</textarea>" in html
     assert 'value="mine"' in html

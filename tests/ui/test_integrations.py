@@ -46,6 +46,7 @@ def listed(client, headers, tenant: str) -> list[dict]:
 
 
 def test_creating_an_integration_stores_it_and_opens_its_page(ui, tenant, client, headers):
+    assert 'href="/ui/integrations/new"' in ui.get("/ui/integrations").data.decode()
     form = ui.get("/ui/integrations/new")
     assert form.status_code == 200
     assert f'value="{tenant}"' in form.data.decode()  # the token's only tenant, prefilled
@@ -168,6 +169,7 @@ def test_changing_integrations_needs_the_write_scope(app, make_token, tenant, in
             scopes=[s for s in ALL_SCOPES if "Integration:Write" not in s], tenants=[tenant]
         ),
     )
+    assert "New integration" not in text_of(reader.get("/ui/integrations").data)
     page = reader.get(f"/ui/integrations/{integration['id']}")
     assert "Edit the integration" not in text_of(page.data)
     csrf = csrf_from(page.data)

@@ -6,13 +6,13 @@ import threading
 from collections.abc import Callable, Iterator
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Browser, Page
 from werkzeug.serving import make_server
 
 from tenant_config.app import create_app
 from tenant_config.platform.database import db
 from tenant_config.platform.settings import DEV_AUDIENCE, DEV_ISSUER
-from tests.support.bodies import integration_body
+from tests.support.bodies import config_body, integration_body
 from tests.support.needs import unavailable
 from tests.support.settings import make_settings
 from tests.ui.browser.support import (
@@ -86,6 +86,22 @@ def _no_browser_errors(page: Page, browser_log: BrowserLog) -> Iterator[None]:
 
 
 @pytest.fixture
+def new_page(browser: Browser, browser_context_args, browser_log) -> Iterator[Callable[[], Page]]:
+    """Open pages in browser contexts of their own (other users), watched as `page` is."""
+    contexts = []
+
+    def open_page() -> Page:
+        contexts.append(browser.new_context(**browser_context_args))
+        opened = contexts[-1].new_page()
+        browser_log.watch(opened, TIMINGS)
+        return opened
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
 def create_integration(client, make_token) -> Callable[..., dict]:
     """Create an integration of `tenant` through the API and return its JSON."""
 
@@ -93,6 +109,21 @@ def create_integration(client, make_token) -> Callable[..., dict]:
         headers = {"Authorization": f"Bearer {make_token(tenants=[tenant])}"}
         body = integration_body(tenant) | fields
         response = client.post("/tenantintegrations", json=body, headers=headers)
+        assert response.status_code == 201, response.get_json()
+        return response.get_json()
+
+    return create
+
+
+@pytest.fixture
+def create_config(client, make_token) -> Callable[..., dict]:
+    """Create a config in `integration` through the API and return its JSON."""
+
+    def create(integration: dict, **fields) -> dict:
+        headers = {"Authorization": f"Bearer {make_token(tenants=[integration['tenant']])}"}
+        url = f"/tenantintegrations/{integration['id']}/configs"
+        body = config_body(**({"label": None} | fields))
+        response = client.post(url, json=body, headers=headers)
         assert response.status_code == 201, response.get_json()
         return response.get_json()
 

@@ -37,9 +37,17 @@ def chromium_binary() -> str | None:
     return next((path for path in CHROMIUM_BINARIES if os.access(path, os.X_OK)), None)
 
 
-def login(page: Page, *, tenants: list[str], scopes: tuple[str, ...] = DEFAULT_SCOPES) -> None:
+def login(
+    page: Page,
+    *,
+    tenants: list[str],
+    scopes: tuple[str, ...] = DEFAULT_SCOPES,
+    subject: str | None = None,
+) -> None:
     """Sign in through the development login form as a user would: by its labels."""
     page.goto("/ui/login")
+    if subject is not None:
+        page.get_by_label("Who you are").fill(subject)
     page.get_by_label(re.compile(r"^Tenants you may see")).fill(" ".join(tenants))
     for scope, _ticked in DEV_SCOPES:
         page.get_by_label(scope, exact=True).set_checked(scope in scopes)
@@ -50,7 +58,9 @@ def login(page: Page, *, tenants: list[str], scopes: tuple[str, ...] = DEFAULT_S
 def screenshot(page: Page, name: str) -> None:
     """Write docs/screenshots/<name>.png (full page) when TENANT_CONFIG_SCREENSHOTS=1."""
     if os.environ.get("TENANT_CONFIG_SCREENSHOTS") == "1":
-        page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
+        # caret="hide" would leave style="" on inputs, which htmx copies on its next swap,
+        # and the page's CSP (no inline style) then reports it as a console error.
+        page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True, caret="initial")
 
 
 @dataclass
