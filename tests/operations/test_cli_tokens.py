@@ -208,7 +208,8 @@ def test_every_printed_url_is_the_bound_address(bind, options, base, dev_app, mo
     monkeypatch.setenv("TENANT_CONFIG_BIND", bind)
     output = print_curl(dev_app)
     urls = re.findall(r"https?://\S+", output)
-    assert len(urls) == 2
+    assert len(urls) == 3  # the curl, the docs and the admin UI
+    assert f"Admin UI: {base}/ui/" in output
     assert all(url.startswith(f"{base}/") for url in urls), urls
     assert f"  curl {options}-H 'Authorization" in output
     assert curl_target(bind or "127.0.0.1:8080") == (options, base)

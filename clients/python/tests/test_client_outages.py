@@ -100,7 +100,7 @@ def test_a_503_is_tried_again_after_its_retry_after_then_raised_typed(connect, s
 
     assert time.monotonic() - started >= 1.0
     problem = raised.value.problem
-    assert problem is not None
+    assert problem is not None, repr(raised.value)
     assert (problem.status, problem.type) == (503, "urn:tenant-config:problem:service-unavailable")
     assert problem.trace_id
     assert client.stats().retries == 1

@@ -21,6 +21,7 @@ from tenant_config_client.stats import Counters
 log = logging.getLogger("tenant_config_client")
 
 # Busy or briefly down: a later try may pass. Every other 4xx is an answer, never retried.
+IDEMPOTENT = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
 RETRIED_STATUSES = frozenset({429, 502, 503, 504})
 
 
@@ -73,7 +74,7 @@ class Transport:
             retry_after = None
             try:
                 self.counters.add("requests")
-                response = self._http.request(
+                response = self._request(
                     method, path, params=params, headers=headers, json=json, timeout=timeout
                 )
             except (httpx.TransportError, UnavailableError) as error:
@@ -106,6 +107,16 @@ class Transport:
             elif stop.wait(delay):
                 break
         raise failure
+
+    def _request(self, method: str, path: str, **options: Any) -> httpx.Response:
+        try:
+            return self._http.request(method, path, **options)
+        except httpx.RemoteProtocolError:
+            if method not in IDEMPOTENT:
+                raise
+            # The server closed a kept-alive connection as the request went out on it (its
+            # keep-alive ran out while we waited, say for Retry-After): once more, on a new one.
+            return self._http.request(method, path, **options)
 
     def close(self) -> None:
         """Close the connections."""
