@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    request,
+    session,
+    url_for,
+)
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from tenant_config.operations.cli import EXAMPLE_TENANT
 from tenant_config.operations.devkeys import issue_dev_token
@@ -53,9 +64,19 @@ def safe_next(target: str | None) -> str:
 
 
 @bp.route("/login")
-def index() -> str:
-    """Show the ways to sign in, or how to configure one."""
+def index() -> str | Response:
+    """Show the ways to sign in, or go straight to the provider when it is the only one."""
     settings = _settings()
+    target = _return_target()
+    if (
+        current_app.secret_key
+        and settings.oidc_login
+        and not settings.dev_login
+        and "next" in request.args  # a page sent the user here, not a link to this page
+        and "failed" not in request.args
+        and not session.get("_flashes")  # something to say: an error, a form not sent
+    ):
+        return redirect(url_for("ui.oidc.start", next=target))
     return page(
         "login.html",
         sessions=bool(current_app.secret_key),
@@ -63,7 +84,7 @@ def index() -> str:
         dev=settings.dev_login,
         dev_scopes=DEV_SCOPES,
         example_tenant=EXAMPLE_TENANT,
-        next=safe_next(request.args.get("next")),
+        next=target,
     )
 
 
@@ -101,6 +122,31 @@ def logout() -> Response:
     sign_out()
     flash("Signed out.", "success")
     return redirect(url_for("ui.login.index"))
+
+
+def _return_target() -> str:
+    """Where the login leads: `next`, or for a form's address the page the form was on."""
+    target = safe_next(request.args.get("next"))
+    if _answers_get(target):
+        return target
+    # A form posted after its session ended: the browser names the page it was sent from.
+    referrer = urlsplit(request.referrer or "")
+    if referrer.netloc == request.host:
+        page_of_form = safe_next(referrer.path + (f"?{referrer.query}" if referrer.query else ""))
+        if _answers_get(page_of_form):
+            return page_of_form
+    return url_for("ui.home")
+
+
+def _answers_get(path: str) -> bool:
+    adapter = current_app.url_map.bind_to_environ(request.environ)
+    try:
+        adapter.match(urlsplit(path).path, method="GET")
+    except MethodNotAllowed:
+        return False
+    except HTTPException:
+        return True  # a redirect, or a page that is not there: it says so itself
+    return True
 
 
 def _items(text: str) -> list[str]:

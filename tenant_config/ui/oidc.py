@@ -1,7 +1,8 @@
 """Signing in to the admin UI through an OpenID Connect provider (code flow with PKCE).
 
 The provider's access token is what the session keeps: `sign_in` verifies it with the API's
-own validator, so the UI grants exactly what the API would grant the same token.
+own validator, so the UI grants exactly what the API would grant the same token. The refresh
+token, if the provider issues one, renews it through the REFRESHER hook (access.py).
 """
 
 from __future__ import annotations
@@ -27,7 +28,14 @@ from joserfc.errors import JoseError
 
 from tenant_config.platform.settings import Settings
 from tenant_config.ui import login
-from tenant_config.ui.access import LoginRequired, sign_in
+from tenant_config.ui.access import (
+    REFRESHER,
+    CookieTooLarge,
+    LoginRequired,
+    RefreshFailed,
+    sign_in,
+    too_large_message,
+)
 from tenant_config.ui.pages import is_htmx
 
 bp = Blueprint("oidc", __name__)
@@ -44,6 +52,10 @@ UNREACHABLE_MESSAGE = (
     "The identity provider cannot be reached (or its discovery document is not usable), so "
     "you cannot sign in right now. Try again later; if it persists, tell the operator "
     "(TENANT_CONFIG_OIDC_ISSUER)."
+)
+RENEWAL_UNREACHABLE_MESSAGE = (
+    "Your session needed renewing, but the identity provider cannot be reached. Sign in again "
+    "later; if it persists, tell the operator (TENANT_CONFIG_OIDC_ISSUER)."
 )
 
 
@@ -63,6 +75,31 @@ def init_oidc(app: Flask, settings: Settings) -> None:
             "default_timeout": PROVIDER_TIMEOUT,
         },
     )
+    app.extensions[REFRESHER] = refresh
+
+
+def refresh(refresh_token: str) -> tuple[str, str | None]:
+    """Renew the access token at the provider's token endpoint; return it and a rotated one."""
+    client = _client()
+    if client is None:
+        raise RefreshFailed
+    try:
+        token = client.fetch_access_token(grant_type="refresh_token", refresh_token=refresh_token)
+    except OAuthError as error:
+        code = _error_code(error)
+        log.info("OIDC refresh refused: %s", code)
+        if code == "invalid_grant":
+            raise RefreshFailed from None  # the provider ended the session: a login as any other
+        raise RefreshFailed(
+            f"The identity provider refused to renew your session ({code}). Sign in again."
+        ) from None
+    except UNREACHABLE as error:
+        log.warning("OIDC refresh failed: %s", type(error).__name__)
+        raise RefreshFailed(RENEWAL_UNREACHABLE_MESSAGE) from None
+    access_token, rotated = token.get("access_token"), token.get("refresh_token")
+    if not isinstance(access_token, str):
+        raise RefreshFailed
+    return access_token, rotated if isinstance(rotated, str) else None
 
 
 def _client():
@@ -96,7 +133,7 @@ def start() -> Response | tuple[str, int]:
 
 @bp.route("/login/callback")
 def callback() -> Response:
-    """Exchange the provider's code for tokens and keep the access token in a new session."""
+    """Exchange the provider's code for tokens and keep them in a new session."""
     client = _client()
     if client is None:
         return redirect(url_for("ui.login.index"))
@@ -104,13 +141,15 @@ def callback() -> Response:
     try:
         token = client.authorize_access_token()
         access_token = token.get("access_token")
+        refresh_token = token.get("refresh_token")
         if not isinstance(access_token, str):
             raise LoginRequired
-        sign_in(access_token)
+        sign_in(access_token, refresh_token if isinstance(refresh_token, str) else None)
     except (OAuthError, JoseError, LoginRequired, *UNREACHABLE) as error:
         log.warning("OIDC login refused: %s", type(error).__name__)
         flash(_refusal(error), "error")
-        return redirect(url_for("ui.login.index", next=target))
+        # `failed` keeps the login page from starting another login by itself: no loop.
+        return redirect(url_for("ui.login.index", next=target, failed=1))
     flash("Signed in.", "success")
     return redirect(target)
 
@@ -123,7 +162,7 @@ def _refusal(error: Exception) -> str:
             "already used, or expired). Sign in again."
         )
     if isinstance(error, OAuthError) and "error" in request.args:
-        code = error.error if _ERROR_CODE.fullmatch(error.error or "") else "error"
+        code = _error_code(error)
         if code == "access_denied":
             return (
                 "The identity provider did not sign you in (access_denied): the request was "
@@ -131,8 +170,11 @@ def _refusal(error: Exception) -> str:
             )
         return f"The identity provider did not sign you in ({code})."
     if isinstance(error, OAuthError):
-        code = error.error if _ERROR_CODE.fullmatch(error.error or "") else "error"
-        return f"The identity provider refused to issue a token ({code}). Sign in again."
+        return (
+            f"The identity provider refused to issue a token ({_error_code(error)}). Sign in again."
+        )
+    if isinstance(error, CookieTooLarge):
+        return too_large_message(error)
     if isinstance(error, JoseError):
         return "The identity provider's ID token failed verification. Sign in again."
     if isinstance(error, LoginRequired):
@@ -142,3 +184,8 @@ def _refusal(error: Exception) -> str:
             "TENANT_CONFIG_JWT_ISSUER, TENANT_CONFIG_JWT_AUDIENCE and the JWKS settings."
         )
     return UNREACHABLE_MESSAGE
+
+
+def _error_code(error: OAuthError) -> str:
+    """The provider's error code if it has the shape of one (the query is anyone's to forge)."""
+    return error.error if _ERROR_CODE.fullmatch(error.error or "") else "error"

@@ -1,14 +1,15 @@
 """A small OpenID Connect provider the tests serve on 127.0.0.1 (Authlib's authorization server).
 
 Authorization code grant with PKCE required (S256), the OpenID Connect code flow (an ID token
-with the nonce), a discovery document and a JWKS. Access tokens are JWTs in the RFC 9068 shape,
-signed with a key the app under test trusts, carrying `scope` and `tenants` for the one user it
-knows; it approves that user at once (no login page).
+with the nonce), the refresh token grant (rotating), a discovery document and a JWKS. Access
+tokens are JWTs in the RFC 9068 shape, signed with a key the app under test trusts, carrying
+`scope` and `tenants` for the one user it knows; it approves that user at once (no login page).
 """
 
 from __future__ import annotations
 
 import hmac
+import secrets
 import threading
 import time
 import uuid
@@ -16,7 +17,7 @@ from dataclasses import dataclass, field
 
 from authlib.integrations.flask_oauth2 import AuthorizationServer
 from authlib.oauth2.rfc6749 import ClientMixin, OAuth2Error
-from authlib.oauth2.rfc6749.grants import AuthorizationCodeGrant
+from authlib.oauth2.rfc6749.grants import AuthorizationCodeGrant, RefreshTokenGrant
 from authlib.oauth2.rfc7636 import CodeChallenge
 from authlib.oidc.core import AuthorizationCodeMixin, UserInfo
 from authlib.oidc.core.grants import OpenIDCode
@@ -95,7 +96,22 @@ class Client(ClientMixin):
         return response_type == "code"
 
     def check_grant_type(self, grant_type: str) -> bool:
-        return grant_type == "authorization_code"
+        return grant_type in ("authorization_code", "refresh_token")
+
+
+@dataclass
+class RefreshToken:
+    """A refresh token the provider issued, and whom it renews access for."""
+
+    client_id: str
+    scope: str
+    user: User
+
+    def check_client(self, client: Client) -> bool:
+        return client.client_id == self.client_id
+
+    def get_scope(self) -> str:
+        return self.scope
 
 
 class _CodeGrant(AuthorizationCodeGrant):
@@ -123,6 +139,24 @@ class _CodeGrant(AuthorizationCodeGrant):
         return authorization_code.user
 
 
+class _RefreshGrant(RefreshTokenGrant):
+    INCLUDE_NEW_REFRESH_TOKEN = True  # rotation: each refresh token is used once
+
+    def authenticate_refresh_token(self, refresh_token: str) -> RefreshToken | None:
+        provider = self.server.provider
+        provider.refreshes += 1
+        return None if provider.refuse_refresh else provider.refresh_tokens.get(refresh_token)
+
+    def authenticate_user(self, refresh_token: RefreshToken) -> User:
+        return refresh_token.user
+
+    def revoke_old_credential(self, refresh_token: RefreshToken) -> None:
+        provider = self.server.provider
+        provider.refresh_tokens = {
+            key: kept for key, kept in provider.refresh_tokens.items() if kept is not refresh_token
+        }
+
+
 class _OpenIDCode(OpenIDCode):
     def __init__(self, provider: Provider):
         super().__init__(require_nonce=True)
@@ -148,7 +182,7 @@ class _OpenIDCode(OpenIDCode):
 
 
 class Provider:
-    """The provider; a test may change `user`, `audience`, `deny` and `redirect_uris`."""
+    """The provider; a test may change any of the attributes `__init__` sets before `codes`."""
 
     def __init__(self, key: SigningKey):
         self.key = key
@@ -156,7 +190,13 @@ class Provider:
         self.audience = AUDIENCE
         self.deny = False  # answer the authorization request with error=access_denied
         self.redirect_uris = (REDIRECT_URI,)
+        self.token_seconds = 600  # the access tokens' lifetime
+        self.issue_refresh_tokens = True
+        self.refuse_refresh = False  # answer every refresh with invalid_grant
+        self.token_padding = 0  # random characters of a claim that make access tokens huge
         self.codes: dict[str, Code] = {}
+        self.refresh_tokens: dict[str, RefreshToken] = {}
+        self.refreshes = 0  # refresh requests received
         self._httpd = make_server("127.0.0.1", 0, self._build(), threaded=True)
         self.issuer = f"http://127.0.0.1:{self._httpd.port}"
         self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
@@ -179,20 +219,23 @@ class Provider:
             "email": user.email,  # the API names its caller by it (as Keycloak's tokens carry)
             "client_id": client.client_id,
             "iat": now,
-            "exp": now + 600,
+            "exp": now + self.token_seconds,
             "jti": uuid.uuid4().hex,
             "scope": " ".join(user.scopes),
             "tenants": list(user.tenants),
         }
+        if self.token_padding:
+            claims["groups"] = secrets.token_urlsafe(self.token_padding)[: self.token_padding]
         header = {"alg": "RS256", "kid": self.key.kid, "typ": "at+jwt"}
         return jwt.encode(header, claims, self.key.key, algorithms=["RS256"])
 
     def _build(self) -> Flask:
         app = Flask(__name__)
-        server = AuthorizationServer(app, query_client=self._client, save_token=lambda *_: None)
+        server = AuthorizationServer(app, query_client=self._client, save_token=self._save)
         server.provider = self
         server.register_token_generator("default", self._token)
         server.register_grant(_CodeGrant, [_OpenIDCode(self), CodeChallenge(required=True)])
+        server.register_grant(_RefreshGrant)
 
         @app.get("/.well-known/openid-configuration")
         def discovery():
@@ -207,6 +250,7 @@ class Provider:
                 code_challenge_methods_supported=["S256"],
                 scopes_supported=OAUTH_SCOPES.split(),
                 token_endpoint_auth_methods_supported=["client_secret_basic"],
+                grant_types_supported=["authorization_code", "refresh_token"],
             )
 
         @app.get("/jwks")
@@ -231,10 +275,21 @@ class Provider:
     def _client(self, client_id: str) -> Client | None:
         return Client(redirect_uris=self.redirect_uris) if client_id == CLIENT_ID else None
 
-    def _token(self, grant_type, client, user=None, scope=None, **_options) -> dict:
-        return {
+    def _token(
+        self, grant_type, client, user=None, scope=None, include_refresh_token=True, **_options
+    ) -> dict:
+        token = {
             "token_type": "Bearer",
             "access_token": self.access_token(client, user),
-            "expires_in": 600,
+            "expires_in": self.token_seconds,
             "scope": scope,
         }
+        if include_refresh_token and self.issue_refresh_tokens:
+            token["refresh_token"] = uuid.uuid4().hex
+        return token
+
+    def _save(self, token: dict, request) -> None:
+        if "refresh_token" in token:
+            self.refresh_tokens[token["refresh_token"]] = RefreshToken(
+                client_id=request.client.client_id, scope=token["scope"], user=request.user
+            )
