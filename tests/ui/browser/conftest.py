@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page
@@ -24,6 +25,19 @@ from tests.ui.browser.support import (
 )
 
 TIMINGS = Timings()
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    # The browser sees pages, not the database: once, on the README's `make run` database
+    # (SQLite). Every page also runs on PostgreSQL through the test client (tests/ui/).
+    here = str(Path(__file__).parent)
+    chosen, dropped = [], []
+    for item in items:
+        on_postgres = "[postgresql" in item.nodeid or "-postgresql" in item.nodeid
+        (dropped if on_postgres and str(item.path).startswith(here) else chosen).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = chosen
 
 
 def pytest_terminal_summary(terminalreporter) -> None:
