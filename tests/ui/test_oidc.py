@@ -7,75 +7,21 @@ the browser's part (following the authorization redirect) is played with request
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterator
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-import requests
-from flask import Flask
-from flask.testing import FlaskClient
 from joserfc import jwt
 
-from tenant_config.platform.database import db
 from tenant_config.platform.settings import DEFAULT_OIDC_SCOPES
 from tenant_config.ui.access import SESSION_KEY
 from tests.support.bodies import integration_body
-from tests.support.oidc_provider import CLIENT_ID, CLIENT_SECRET, REDIRECT_URI, Provider, User
+from tests.support.oidc_provider import CLIENT_ID, REDIRECT_URI, User
 from tests.support.servers import free_port
 from tests.support.tokens import ALL_SCOPES
+from tests.ui.oidc_flow import authorize, back_in_app, provider_answer
 from tests.ui.support import csrf_from, text_of
 
 INTEGRATION_READ = "ConnTenantConfigApi:TenantIntegration:Read"
-
-
-@pytest.fixture
-def provider(signing_key) -> Iterator[Provider]:
-    """A provider signing with the key the test apps trust."""
-    provider = Provider(signing_key).start()
-    yield provider
-    provider.stop()
-
-
-@pytest.fixture
-def oidc_app(make_app, provider) -> Iterator[Callable[..., Flask]]:
-    """Build production-mode apps whose UI signs in through `provider`."""
-    apps: list[Flask] = []
-
-    def build(**overrides) -> Flask:
-        settings = {
-            "jwt_issuer": provider.issuer,
-            "oidc_issuer": provider.issuer,
-            "oidc_client_id": CLIENT_ID,
-            "oidc_client_secret": CLIENT_SECRET,
-            "oidc_scopes": DEFAULT_OIDC_SCOPES,
-        } | overrides
-        apps.append(make_app(**settings))
-        return apps[-1]
-
-    yield build
-    for app in apps:
-        with app.app_context():
-            db.engine.dispose()
-
-
-def authorize(client: FlaskClient, next_page: str = "/ui/integrations") -> str:
-    """Start a login in the app; return the provider's authorization URL it redirects to."""
-    start = client.get("/ui/login/oidc", query_string={"next": next_page})
-    assert start.status_code == 302, text_of(start.data)
-    return start.headers["Location"]
-
-
-def provider_answer(authorization_url: str) -> str:
-    """Play the browser at the provider; return where it sends the browser back to."""
-    answer = requests.get(authorization_url, allow_redirects=False, timeout=10)
-    assert answer.status_code == 302, answer.text
-    return answer.headers["Location"]
-
-
-def back_in_app(client: FlaskClient, location: str):
-    """Follow the provider's redirect into the app (any host: the test client serves the path)."""
-    parts = urlsplit(location)
-    return client.get(parts.path, query_string=parts.query)
 
 
 def test_login_signs_in_with_the_providers_access_token_and_its_tenants(

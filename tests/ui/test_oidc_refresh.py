@@ -6,54 +6,20 @@ Against the provider served on 127.0.0.1 (tests/support/oidc_provider.py), as te
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
 from urllib.parse import parse_qs, urlsplit
 
-import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
 from tenant_config.integrations.models import Integration
 from tenant_config.platform.database import db
-from tenant_config.platform.settings import DEFAULT_OIDC_SCOPES
 from tenant_config.ui.access import REFRESH_KEY, SESSION_KEY, SIGNED_IN_AT
 from tenant_config.ui.oidc import CLIENT
 from tests.support.bodies import integration_body
-from tests.support.oidc_provider import CLIENT_ID, CLIENT_SECRET, Client, Provider, User
+from tests.support.oidc_provider import Client, Provider, User
 from tests.support.servers import free_port
+from tests.ui.oidc_flow import authorize, back_in_app, provider_answer
 from tests.ui.support import csrf_from, text_of
-from tests.ui.test_oidc import authorize, back_in_app, provider_answer
-
-
-@pytest.fixture
-def provider(signing_key) -> Iterator[Provider]:
-    """A provider signing with the key the test apps trust."""
-    provider = Provider(signing_key).start()
-    yield provider
-    provider.stop()
-
-
-@pytest.fixture
-def oidc_app(make_app, provider) -> Iterator[Callable[[], Flask]]:
-    """Build production-mode apps whose UI signs in through `provider` only."""
-    apps: list[Flask] = []
-
-    def build() -> Flask:
-        apps.append(
-            make_app(
-                jwt_issuer=provider.issuer,
-                oidc_issuer=provider.issuer,
-                oidc_client_id=CLIENT_ID,
-                oidc_client_secret=CLIENT_SECRET,
-                oidc_scopes=DEFAULT_OIDC_SCOPES,
-            )
-        )
-        return apps[-1]
-
-    yield build
-    for app in apps:
-        with app.app_context():
-            db.engine.dispose()
 
 
 def login(app: Flask, next_page: str = "/ui/integrations") -> FlaskClient:

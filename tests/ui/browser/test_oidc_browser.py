@@ -18,17 +18,9 @@ from werkzeug.serving import make_server
 
 from tenant_config.platform.database import db
 from tenant_config.platform.settings import DEFAULT_OIDC_SCOPES
-from tests.support.oidc_provider import CLIENT_ID, CLIENT_SECRET, Provider, User
+from tests.support.oidc_provider import CLIENT_ID, CLIENT_SECRET, User
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def provider(signing_key) -> Iterator[Provider]:
-    """A provider signing with the key the test apps trust."""
-    provider = Provider(signing_key).start()
-    yield provider
-    provider.stop()
 
 
 @pytest.fixture
