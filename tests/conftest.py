@@ -219,7 +219,7 @@ def rounds(database_url) -> int:
 def race_server(app) -> Iterator[str]:
     """Serve the app over real HTTP on a free loopback port."""
     httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread = threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{httpd.port}"
     httpd.shutdown()
@@ -265,4 +265,4 @@ def serve(private_pg, jwks_file, tmp_path):
 
     yield start
     for server in servers:
-        server.stop()
+        server.stop(quick=True)

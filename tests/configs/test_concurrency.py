@@ -18,7 +18,7 @@ WRITES_EACH = 6
 def server(app) -> Iterator[str]:
     """Serve the app over real HTTP on a free loopback port."""
     httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread = threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{httpd.port}"
     httpd.shutdown()

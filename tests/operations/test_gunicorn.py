@@ -105,8 +105,7 @@ def get_many(server: Gunicorn, path: str, count: int) -> None:
 def test_metrics_add_up_across_workers(serve, private_pg, make_token, tmp_path):
     directory = tmp_path / "prometheus"
     directory.mkdir()
-    # Not a test of stopping: a short grace, not the default 30 s, once the test is done.
-    server = serve(env={"PROMETHEUS_MULTIPROC_DIR": str(directory)}, WORKERS=2, GRACEFUL_TIMEOUT=2)
+    server = serve(env={"PROMETHEUS_MULTIPROC_DIR": str(directory)}, WORKERS=2)
     first, second = worker_pids(server, 2)
     series = 'tenant_config_http_requests_total{method="GET",route="/health/live",status="200"}'
     before = scraped(server, series, missing=0.0)

@@ -199,7 +199,7 @@ class Provider:
         self.refreshes = 0  # refresh requests received
         self._httpd = make_server("127.0.0.1", 0, self._build(), threaded=True)
         self.issuer = f"http://127.0.0.1:{self._httpd.port}"
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+        self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.05,), daemon=True)
 
     def start(self) -> Provider:
         self._thread.start()

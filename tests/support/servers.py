@@ -95,10 +95,11 @@ class Gunicorn:
     def logs(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
 
-    def stop(self, timeout: float = 20) -> None:
+    def stop(self, timeout: float = 20, *, quick: bool = False) -> None:
+        """Stop gracefully (SIGTERM), or `quick` (SIGQUIT: no wait for idle keep-alive clients)."""
         if self.process is None or self.process.poll() is not None:
             return
-        self.process.send_signal(signal.SIGTERM)
+        self.process.send_signal(signal.SIGQUIT if quick else signal.SIGTERM)
         try:
             self.process.wait(timeout)
         except subprocess.TimeoutExpired:
@@ -109,7 +110,7 @@ class Gunicorn:
         return self.start()
 
     def __exit__(self, *_exc) -> None:
-        self.stop()
+        self.stop(quick=True)  # the test is over: nothing in flight is worth waiting for
 
 
 class PrivatePostgres:

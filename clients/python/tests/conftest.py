@@ -90,7 +90,7 @@ def start_service(service_database, jwks_file, tmp_path) -> Iterator[Callable[..
 
     yield start
     for server in servers:
-        server.stop()
+        server.stop(quick=True)
 
 
 @pytest.fixture

@@ -71,7 +71,7 @@ def ui_server(app, database_url, tmp_path_factory) -> Iterator[str]:
     )
     dev_app = create_app(settings)
     httpd = make_server("127.0.0.1", 0, dev_app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread = threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{httpd.port}"
     httpd.shutdown()

@@ -34,7 +34,7 @@ def oidc_server(make_app, provider) -> Iterator[str]:
         oidc_scopes=DEFAULT_OIDC_SCOPES,
     )
     httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread = threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     url = f"http://127.0.0.1:{httpd.port}"
     provider.redirect_uris = (f"{url}/ui/login/callback",)  # the URL the app derives
