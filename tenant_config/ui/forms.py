@@ -1,4 +1,4 @@
-"""Form posts read as the API's request bodies, and the problems shown beside their fields."""
+"""Forms and queries read as the API's requests, and the problems shown beside their fields."""
 
 from __future__ import annotations
 
@@ -28,6 +28,14 @@ class FormRefused(Exception):
     @property
     def errors(self) -> dict:
         return self.problem.get("errors") or {}
+
+
+def query_args() -> dict[str, Any]:
+    """Return the request's query as a mapping the list schemas load (pageSort repeats)."""
+    return {
+        key: request.args.getlist(key) if key == "pageSort" else request.args[key]
+        for key in request.args
+    }
 
 
 def posted(names: tuple[str, ...], *, blank_is_none: tuple[str, ...] = ()) -> dict[str, Any]:

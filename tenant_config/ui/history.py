@@ -22,7 +22,7 @@ from tenant_config.platform.problem_responses import handle_domain_error
 from tenant_config.platform.scopes import CONFIG_READ, CONFIG_WRITE, VERSION_READ
 from tenant_config.platform.tenancy import Principal
 from tenant_config.ui.access import signed_in
-from tenant_config.ui.integrations import all_configs, groups
+from tenant_config.ui.grouped import all_configs, groups
 from tenant_config.ui.pages import page
 
 bp = Blueprint("history", __name__)

@@ -14,7 +14,7 @@ from tenant_config.instances.schemas import InstanceListArgsSchema
 from tenant_config.integrations import service as integrations
 from tenant_config.platform.scopes import CONFIG_READ
 from tenant_config.ui.access import signed_in
-from tenant_config.ui.integrations import query_args
+from tenant_config.ui.forms import query_args
 from tenant_config.ui.pages import page
 
 bp = Blueprint("instances", __name__)

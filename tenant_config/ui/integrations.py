@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 
 from flask import Blueprint, Response, flash, redirect, request, url_for
 from marshmallow import ValidationError, validate
 
-from tenant_config.configs import service as configs
 from tenant_config.configs import validation
 from tenant_config.connectors import service as connectors
 from tenant_config.integrations import service
@@ -23,7 +21,16 @@ from tenant_config.platform.scopes import (
 )
 from tenant_config.platform.tenancy import Principal
 from tenant_config.ui.access import signed_in
-from tenant_config.ui.forms import FormRefused, based_on, load, posted, reason, refused
+from tenant_config.ui.forms import (
+    FormRefused,
+    based_on,
+    load,
+    posted,
+    query_args,
+    reason,
+    refused,
+)
+from tenant_config.ui.grouped import all_configs, groups
 from tenant_config.ui.pages import page
 
 bp = Blueprint("integrations", __name__)
@@ -49,9 +56,6 @@ LABELS = {
     "partnerTenantName": "Partner tenant name",
     "connector": "Connector",
 }
-# The pages show every config of an integration: read in pages this size, it is one query, where
-# the API's 100 took several (and an `asOf` page recomputes every config's state each time).
-ALL_AT_ONCE = 1000
 ATTRIBUTES = {field: IntegrationWriteSchema().fields[field].attribute or field for field in LABELS}
 
 
@@ -59,14 +63,6 @@ class ListArgsSchema(IntegrationListArgsSchema):
     """The API's list arguments, and a search over names and keys."""
 
     search = Text(validate=validate.Length(max=200))
-
-
-def query_args() -> dict:
-    """Return the request's query as a mapping the list schemas load (pageSort repeats)."""
-    return {
-        key: request.args.getlist(key) if key == "pageSort" else request.args[key]
-        for key in request.args
-    }
 
 
 @bp.route("/integrations")
@@ -233,33 +229,3 @@ def _form(
         labels=LABELS,
     )
     return html, status or (refusal.status if refusal else 200)
-
-
-def all_configs(
-    principal: Principal, integration_id: uuid.UUID, as_of: datetime | None = None
-) -> list:
-    """Return every config of an integration (now, or as of an instant) as the user may see it."""
-    rows, number = [], 0
-    while True:
-        found = configs.list_configs(
-            principal=principal,
-            integration_id=integration_id,
-            args={
-                "asOf": as_of,
-                "pageSize": ALL_AT_ONCE,
-                "pageNumber": number,
-                "pageSort": ["group,ASC", "name,ASC"],
-            },
-        )
-        rows += found.content
-        number += 1
-        if number * found.size >= found.total:
-            return rows
-
-
-def groups(rows: list) -> dict[str, list]:
-    """Return `rows` keyed by their group, in order."""
-    grouped: dict[str, list] = {}
-    for row in rows:
-        grouped.setdefault(row.group, []).append(row)
-    return grouped

@@ -18,6 +18,7 @@ from tests.support.needs import unavailable
 from tests.support.settings import make_settings
 from tests.ui.browser.support import (
     CHROMIUM_ARGS,
+    CONNECTOR,
     INSTALL_HINT,
     BrowserLog,
     Timings,
@@ -142,3 +143,19 @@ def create_config(client, make_token) -> Callable[..., dict]:
         return response.get_json()
 
     return create
+
+
+@pytest.fixture
+def report_instance(client, make_token) -> Callable[..., None]:
+    """Report, as a connector instance would, that it applied or rejected the current lookup."""
+
+    def report(tenant: str, partner_tenant: str, instance: str, status: str, **fields) -> None:
+        headers = {"Authorization": f"Bearer {make_token(tenants=[tenant])}"}
+        lookup = f"/connectors/{CONNECTOR}/partnertenants/{partner_tenant}"
+        answer = client.get(f"{lookup}/configs?effective=true&format=map", headers=headers)
+        etag = answer.headers["ETag"]
+        body = {"etag": etag, "status": status} | fields
+        answer = client.put(f"{lookup}/instances/{instance}", json=body, headers=headers)
+        assert answer.status_code == 201, answer.get_json()
+
+    return report

@@ -30,6 +30,8 @@ INSTALL_HINT = (
 SCREENSHOTS = REPO / "docs" / "screenshots"
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 DEFAULT_SCOPES = tuple(scope for scope, ticked in DEV_SCOPES if ticked)
+# The shipped connector whose definitions hold a boolean, an enum and secrets.
+CONNECTOR = "BIGCOMMERCE_OSERIES"
 
 
 def chromium_binary() -> str | None:
@@ -116,3 +118,24 @@ class Timings:
             f"max {max(times):.0f} ms"
             for key, times in sorted(self.answers.items())
         ]
+
+
+def row(page: Page, name: str):
+    """Return the integration page's table row of the config `name`."""
+    named = page.locator("td > strong, td > code", has_text=re.compile(rf"^{name}$"))
+    return page.locator("tbody tr", has=named)
+
+
+def open_integration(page: Page, name: str) -> None:
+    """Go to the integrations list and open `name` by its link."""
+    main_menu = page.get_by_role("navigation", name="Main")
+    main_menu.get_by_role("link", name="Integrations", exact=True).click()
+    page.locator("#results").get_by_role("link", name=name, exact=True).click()
+    expect(page.get_by_role("heading", name=name, level=1)).to_be_visible()
+
+
+def settled(page: Page, heading: str) -> None:
+    """Wait for the page titled `heading` and for htmx to have wired its new content."""
+    expect(page.get_by_role("heading", name=heading, level=1)).to_be_visible()
+    # htmx attaches its triggers to swapped content when the body stops settling (~20 ms).
+    expect(page.locator("body.htmx-settling")).to_have_count(0)

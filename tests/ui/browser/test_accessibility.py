@@ -8,13 +8,13 @@ from __future__ import annotations
 import re
 import uuid
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
 
-from tests.ui.browser.support import Timings, login
+from tests.ui.browser.support import CONNECTOR, Timings, login
 
 pytestmark = pytest.mark.browser
 
@@ -22,7 +22,6 @@ AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 RULESETS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 DARK_RULES = {"type": "rule", "values": ["color-contrast"]}
 BLOCKING = ("serious", "critical")
-CONNECTOR = "BIGCOMMERCE_OSERIES"
 
 
 class Audit:
@@ -82,21 +81,6 @@ def audited_page(browser: Browser, browser_context_args, browser_log) -> Iterato
     context.close()
 
 
-@pytest.fixture
-def report_instance(client, make_token) -> Callable[..., None]:
-    """Report, as a connector instance would, the outcome of applying the current lookup."""
-
-    def report(integration: dict, instance: str, status: str, **fields) -> None:
-        headers = {"Authorization": f"Bearer {make_token(tenants=[integration['tenant']])}"}
-        lookup = f"/connectors/{CONNECTOR}/partnertenants/{integration['partnerTenant']}"
-        answer = client.get(f"{lookup}/configs?effective=true&format=map", headers=headers)
-        body = {"etag": answer.headers["ETag"], "status": status} | fields
-        answer = client.put(f"{lookup}/instances/{instance}", json=body, headers=headers)
-        assert answer.status_code == 201, answer.get_json()
-
-    return report
-
-
 def test_every_main_page_passes_axe_without_serious_violations(
     audited_page: Page, tenant, create_integration, create_config, report_instance, browser_log
 ):
@@ -108,7 +92,9 @@ def test_every_main_page_passes_axe_without_serious_violations(
     create_config(here, name="messageLogRetentionDays", group="messageLogConfigs", value="30")
     create_config(there, name="defaultSellerTaxCode", group="reportingConfigs", value="STC-02")
     create_config(there, name="defaultConsumerTaxCode", group="reportingConfigs", value="CTC")
-    report_instance(here, "shop-worker-2", "rejected", reason="bad URL")  # stale by the end
+    report_instance(
+        tenant, here["partnerTenant"], "shop-worker-2", "rejected", reason="bad URL"
+    )  # stale by the end
     shown = f"/ui/integrations/{here['id']}"
     audit = Audit(page)
 
@@ -182,7 +168,7 @@ def test_every_main_page_passes_axe_without_serious_violations(
     expect(page.locator("#created")).to_contain_text("defaultConsumerTaxCode")
     audit.check("copy result")
 
-    report_instance(here, "shop-worker-1", "applied")
+    report_instance(tenant, here["partnerTenant"], "shop-worker-1", "applied")
     page.goto(f"{shown}/instances")
     expect(page.locator("#results")).to_contain_text("2 instances reported")
     expect(page.locator("#results .latest")).to_be_visible()

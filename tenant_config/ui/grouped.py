@@ -1,0 +1,43 @@
+"""Every config of an integration as the user may see it, grouped as the pages show them."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from tenant_config.configs import service as configs
+from tenant_config.platform.tenancy import Principal
+
+# The pages show every config of an integration: read in pages this size, it is one query, where
+# the API's 100 took several (and an `asOf` page recomputes every config's state each time).
+ALL_AT_ONCE = 1000
+
+
+def all_configs(
+    principal: Principal, integration_id: uuid.UUID, as_of: datetime | None = None
+) -> list:
+    """Return every config of an integration (now, or as of an instant) as the user may see it."""
+    rows, number = [], 0
+    while True:
+        found = configs.list_configs(
+            principal=principal,
+            integration_id=integration_id,
+            args={
+                "asOf": as_of,
+                "pageSize": ALL_AT_ONCE,
+                "pageNumber": number,
+                "pageSort": ["group,ASC", "name,ASC"],
+            },
+        )
+        rows += found.content
+        number += 1
+        if number * found.size >= found.total:
+            return rows
+
+
+def groups(rows: list) -> dict[str, list]:
+    """Return `rows` keyed by their group, in order."""
+    grouped: dict[str, list] = {}
+    for row in rows:
+        grouped.setdefault(row.group, []).append(row)
+    return grouped
