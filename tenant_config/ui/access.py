@@ -111,6 +111,8 @@ def signed_in(scope: str) -> Principal:
 
 def current_user() -> Principal | None:
     """Return the signed-in user without requiring a scope, or None."""
+    if "principal" in g:
+        return g.principal  # the page's own check found it (and may have renewed its token)
     token = session.get(SESSION_KEY)
     return _verified(token) if isinstance(token, str) else None
 

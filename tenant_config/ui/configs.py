@@ -10,8 +10,8 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from tenant_config.configs import service
 from tenant_config.configs.schemas import ConfigWriteSchema
 from tenant_config.integrations import service as integrations
-from tenant_config.parameters import service as parameters
 from tenant_config.parameters.models import Parameter
+from tenant_config.parameters.queries import definitions_of
 from tenant_config.platform.encryption.masking import MASK
 from tenant_config.platform.errors import (
     DomainError,
@@ -41,16 +41,8 @@ COMPARED = (
 
 def definitions(connector: str) -> dict[str, Parameter]:
     """Return the connector's parameter definitions by name, in group and name order."""
-    found, number = {}, 0
-    while True:
-        rows = parameters.list_parameters(
-            connector=connector,
-            args={"pageSize": 100, "pageNumber": number, "pageSort": ["group,ASC", "name,ASC"]},
-        )
-        found |= {parameter.name: parameter for parameter in rows.content}
-        number += 1
-        if number * rows.size >= rows.total:
-            return found
+    found = definitions_of(connector)
+    return dict(sorted(found.items(), key=lambda item: (item[1].group, item[0])))
 
 
 @bp.route("/new", methods=["GET", "POST"])

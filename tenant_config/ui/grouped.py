@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from datetime import datetime
 
 from tenant_config.configs import service as configs
+from tenant_config.platform.scopes import CONFIG_READ_SENSITIVE
 from tenant_config.platform.tenancy import Principal
 
 # The pages show every config of an integration: read in pages this size, it is one query, where
@@ -41,3 +43,18 @@ def groups(rows: list) -> dict[str, list]:
     for row in rows:
         grouped.setdefault(row.group, []).append(row)
     return grouped
+
+
+def count_configs(principal: Principal, integration_id: uuid.UUID) -> int:
+    """Return how many configs an integration has (one row read, none decrypted for nothing)."""
+    found = configs.list_configs(
+        principal=masked_view(principal),
+        integration_id=integration_id,
+        args={"pageSize": 1, "pageNumber": 0, "pageSort": ["name,ASC"]},
+    )
+    return found.total
+
+
+def masked_view(principal: Principal) -> Principal:
+    """Return the same user with secrets masked: pages reveal a secret only when asked to."""
+    return dataclasses.replace(principal, scopes=principal.scopes - {CONFIG_READ_SENSITIVE})

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import uuid
 from datetime import UTC
 
@@ -18,10 +17,10 @@ from tenant_config.configs.schemas import ConfigListArgsSchema, RestoreSchema
 from tenant_config.platform.clock import utcnow
 from tenant_config.platform.errors import DomainError, InvalidQuery, NotFound
 from tenant_config.platform.preconditions import Expectation
-from tenant_config.platform.problem_responses import handle_domain_error
 from tenant_config.platform.scopes import CONFIG_READ, CONFIG_WRITE, VERSION_READ
 from tenant_config.platform.tenancy import Principal
 from tenant_config.ui.access import signed_in
+from tenant_config.ui.forms import refused
 from tenant_config.ui.grouped import all_configs, groups
 from tenant_config.ui.pages import page
 
@@ -45,12 +44,6 @@ class InstantArgsSchema(ConfigListArgsSchema):
     """The API's `asOf`, where an instant without an offset is read as UTC."""
 
     asOf = fields.AwareDateTime(default_timezone=UTC, required=True)
-
-
-def problem_of(error: DomainError) -> tuple[dict, int]:
-    """Return the problem the API would answer for `error`, and its status."""
-    answer = handle_domain_error(error)
-    return json.loads(answer.get_data()), answer.status_code
 
 
 def form_fields(*names: str) -> dict:
@@ -122,8 +115,8 @@ def diff_of(where: dict) -> tuple[dict | None, dict | None, int]:
         }
         return None, problem, 400
     except NotFound as error:
-        problem, status = problem_of(error)
-        return None, problem, status
+        refusal = refused(error)
+        return None, refusal.problem, refusal.status
 
 
 @bp.route(f"{CONFIG_PATH}/restore", methods=["POST"])
@@ -148,7 +141,8 @@ def restore(integration_id: uuid.UUID, config_id: uuid.UUID) -> Response | tuple
         }
         return restore_failed(principal, integration_id, config_id, problem, 422)
     except DomainError as error:
-        return restore_failed(principal, integration_id, config_id, *problem_of(error))
+        refusal = refused(error)
+        return restore_failed(principal, integration_id, config_id, refusal.problem, refusal.status)
     flash(
         f"Version {data['version']} of {config.name} is now its latest, as version "
         f"{config.version}.",

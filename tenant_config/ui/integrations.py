@@ -30,7 +30,7 @@ from tenant_config.ui.forms import (
     reason,
     refused,
 )
-from tenant_config.ui.grouped import all_configs, groups
+from tenant_config.ui.grouped import all_configs, count_configs, groups, masked_view
 from tenant_config.ui.pages import page
 
 bp = Blueprint("integrations", __name__)
@@ -97,7 +97,7 @@ def show(integration_id: uuid.UUID) -> str:
     integration = service.get_integration(principal=principal, integration_id=integration_id)
     grouped = report = None
     if CONFIG_READ in principal.scopes:
-        grouped = groups(all_configs(principal, integration_id))
+        grouped = groups(all_configs(masked_view(principal), integration_id))
         report = validation.validation_report(principal=principal, integration_id=integration_id)
     return page(
         "integrations/show.html",
@@ -179,7 +179,7 @@ def delete(integration_id: uuid.UUID) -> Response | tuple[str, int]:
     integration = service.get_integration(principal=principal, integration_id=integration_id)
     context = {"integration": integration, "version": integration.version, "problem": None}
     if CONFIG_READ in principal.scopes:
-        context["configs"] = len(all_configs(principal, integration_id))
+        context["configs"] = count_configs(principal, integration_id)
     if request.method == "GET":
         return page("integrations/delete.html", **context), 200
     context["reason"] = request.form.get("reason", "")

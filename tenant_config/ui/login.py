@@ -108,7 +108,11 @@ def dev() -> Response:
     try:
         sign_in(token)
     except LoginRequired:
-        flash("The development token was refused: check the tenant ids (UUIDs).", "error")
+        flash(
+            "The development token was refused: tenant and client ids must be UUIDs, and no "
+            "field may hold control characters.",
+            "error",
+        )
         return redirect(url_for("ui.login.index", next=safe_next(form.get("next"))))
     flash("Signed in with a development token.", "success")
     return redirect(safe_next(form.get("next")))
