@@ -195,3 +195,24 @@ def test_an_unknown_ui_address_is_a_page_and_an_unknown_api_address_a_problem(ui
     api = client.get("/no-such-route")
     assert api.status_code == 404
     assert api.mimetype == "application/problem+json"
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("subject", "ada\x00@example.com"),
+        ("tenants", "1a855cf0\x00-d29b"),
+        ("tenants", "9" * 5000),
+        ("partner_tenants", "BIGCOMMERCE_OSERIES:\x00"),
+    ],
+)
+def test_development_login_refuses_claims_the_api_would_refuse(dev_app, tenant, field, value):
+    client = dev_app.test_client()
+    form = {"tenants": tenant, "scope": ["ConnTenantConfigApi:TenantIntegration:Read"]}
+    form |= {"csrf_token": csrf_from(client.get("/ui/login").data), field: value}
+    answer = client.post("/ui/login/dev", data=form)
+    assert answer.status_code == 302
+    assert answer.headers["Location"].startswith("/ui/login")
+    page = client.get(answer.headers["Location"])
+    assert "The development token was refused" in text_of(page.data)
+    assert client.get("/ui/integrations").status_code == 302  # still signed out
