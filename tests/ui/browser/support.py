@@ -139,3 +139,17 @@ def settled(page: Page, heading: str) -> None:
     expect(page.get_by_role("heading", name=heading, level=1)).to_be_visible()
     # htmx attaches its triggers to swapped content when the body stops settling (~20 ms).
     expect(page.locator("body.htmx-settling")).to_have_count(0)
+
+
+def contrast(colour: str, background: str) -> float:
+    """Return the WCAG contrast of a CSS rgb()/rgba() colour, blended by its alpha, on another."""
+
+    def luminance(rgb: list[float]) -> float:
+        linear = [c / 3294.6 if c <= 10.03 else ((c / 255 + 0.055) / 1.055) ** 2.4 for c in rgb]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    *shade, alpha = [*map(float, re.findall(r"[\d.]+", colour)), 1.0][:4]
+    behind = [float(c) for c in re.findall(r"[\d.]+", background)[:3]]
+    shown = [alpha * c + (1 - alpha) * b for c, b in zip(shade, behind, strict=True)]
+    lighter, darker = sorted((luminance(shown), luminance(behind)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
 
-from tests.ui.browser.support import CONNECTOR, Timings, login
+from tests.ui.browser.support import CONNECTOR, Timings, contrast, login
 
 pytestmark = pytest.mark.browser
 
@@ -194,20 +194,6 @@ FOCUS_RING = """() => {
 }"""
 
 
-def ring_contrast(ring: str, background: str) -> float:
-    """Return the WCAG contrast of an outline colour, blended by its alpha, with the page's."""
-
-    def luminance(rgb: list[float]) -> float:
-        linear = [c / 3294.6 if c <= 10.03 else ((c / 255 + 0.055) / 1.055) ** 2.4 for c in rgb]
-        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
-
-    *colour, alpha = [*map(float, re.findall(r"[\d.]+", ring)), 1.0][:4]
-    behind = [float(c) for c in re.findall(r"[\d.]+", background)[:3]]
-    shown = [alpha * c + (1 - alpha) * b for c, b in zip(colour, behind, strict=True)]
-    lighter, darker = sorted((luminance(shown), luminance(behind)), reverse=True)
-    return (lighter + 0.05) / (darker + 0.05)
-
-
 def tab_to(page: Page, target: Locator, *, key: str = "Tab", limit: int = 40) -> None:
     """Press `key` until `target` has the focus; every element passed must show a focus ring."""
     for _ in range(limit):
@@ -217,7 +203,7 @@ def tab_to(page: Page, target: Locator, *, key: str = "Tab", limit: int = 40) ->
         assert style != "none", f"no focus ring on {focused}"
         assert width >= 2, f"a focus ring thinner than 2px on {focused}"
         # WCAG 1.4.11: a focus indicator needs 3:1 against what surrounds it.
-        assert ring_contrast(colour, background) >= 3, f"faint focus ring on {focused}"
+        assert contrast(colour, background) >= 3, f"faint focus ring on {focused}"
         if target.evaluate("(element) => element === document.activeElement"):
             return
     raise AssertionError(f"{key} x{limit} never reached {target}")
