@@ -99,7 +99,7 @@ def actions(session: UserSession, seeded: Seeded) -> list[Action]:
             "diff",
             get(f"{timeline}?from=10&to=150", **{"HX-Request": "true", "HX-Target": "diff"}),
         ),
-        Action("restore", restore, 302),
+        Action("restore", restore, 303),
         Action("point in time", get(f"{main}/as-of?asOf={midway}")),
         Action("compare", get(f"{main}/compare?with={seeded.peer}")),
         Action("copy of 5 configs", copy),

@@ -152,7 +152,7 @@ def delete(integration_id: uuid.UUID, config_id: uuid.UUID) -> Response | tuple[
         context |= {"target": current, "version": current.version, "changed": True}
         return render_template("configs/delete.html", **context), 409
     flash(f"Deleted {config.name}; its history is kept.", "success")
-    return redirect(url_for("ui.integrations.show", integration_id=integration_id))
+    return redirect(url_for("ui.integrations.show", integration_id=integration_id), code=303)
 
 
 @bp.route("/<uuid:config_id>/reveal")

@@ -149,7 +149,8 @@ def restore(integration_id: uuid.UUID, config_id: uuid.UUID) -> Response | tuple
         "success",
     )
     return redirect(
-        url_for("ui.history.timeline", integration_id=integration_id, config_id=config_id)
+        url_for("ui.history.timeline", integration_id=integration_id, config_id=config_id),
+        code=303,
     )
 
 

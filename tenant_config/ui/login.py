@@ -113,19 +113,19 @@ def dev() -> Response:
             "field may hold control characters.",
             "error",
         )
-        return redirect(url_for("ui.login.index", next=safe_next(form.get("next"))))
+        return redirect(url_for("ui.login.index", next=safe_next(form.get("next"))), code=303)
     flash("Signed in with a development token.", "success")
-    return redirect(safe_next(form.get("next")))
+    return redirect(safe_next(form.get("next")), code=303)
 
 
 @bp.route("/logout", methods=["POST"])
 def logout() -> Response:
     """Sign out: forget the session's token."""
     if not current_app.secret_key:
-        return redirect(url_for("ui.login.index"))
+        return redirect(url_for("ui.login.index"), code=303)
     sign_out()
     flash("Signed out.", "success")
-    return redirect(url_for("ui.login.index"))
+    return redirect(url_for("ui.login.index"), code=303)
 
 
 def _return_target() -> str:

@@ -82,7 +82,7 @@ def test_a_login_starts_a_new_session_and_a_logout_drops_the_token(dev_app, tena
         "/ui/login/dev",
         data={"csrf_token": planted_csrf, "tenants": tenant, "scope": list(SENSITIVE_SCOPES)},
     )
-    assert answer.status_code == 302, answer.headers
+    assert answer.status_code == 303, answer.headers
     with client.session_transaction("/ui/") as session:
         assert "planted" not in session
         assert isinstance(session[SESSION_KEY], str)
@@ -91,7 +91,7 @@ def test_a_login_starts_a_new_session_and_a_logout_drops_the_token(dev_app, tena
     # The token of the form sent before the login belonged to the old session.
     assert client.post("/ui/logout", data={"csrf_token": planted_csrf}).status_code == 400
     out = client.post("/ui/logout", data={"csrf_token": csrf_from(page.data)})
-    assert out.status_code == 302
+    assert out.status_code == 303
     with client.session_transaction("/ui/") as session:
         assert SESSION_KEY not in session  # the new cookie holds the "Signed out." flash only
     assert client.get("/ui/integrations").status_code == 302
@@ -235,7 +235,7 @@ def test_no_next_parameter_leaves_the_ui(dev_app, make_app, tenant, target):
         "/ui/login/dev",
         data={"csrf_token": csrf_from(login.data), "tenants": tenant, "next": target},
     )
-    assert answer.status_code == 302
+    assert answer.status_code == 303
     assert answer.headers["Location"] == "/ui/"
     oidc = make_app(oidc_issuer=f"http://127.0.0.1:{free_port()}", oidc_client_id="ui")
     browser = oidc.test_client()

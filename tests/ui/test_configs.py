@@ -262,7 +262,7 @@ def test_deleting_a_config_asks_first_and_refuses_a_stale_confirmation(
     assert 'name="version" value="1"' in stale.data.decode()
     assert stored(client, headers, integration, config)["value"] == "new"
     done = ui.post(url, data={"csrf_token": token, "version": "1", "reason": "cleanup"})
-    assert done.status_code == 302
+    assert done.status_code == 303
     assert client.get(configs_url(integration, config), headers=headers).status_code == 404
     assert history(client, headers, integration, config)[-1]["reason"] == "cleanup"
 

@@ -119,7 +119,7 @@ def test_a_bad_timeline_page_number_says_so(ui, changed, number):
 
 def test_restore_makes_the_old_value_current_with_a_restore_row(ui, client, headers, changed):
     answer = restore(ui, changed, version="0", expectedVersion="1", reason="Back to tested")
-    assert answer.status_code == 302
+    assert answer.status_code == 303
     assert answer.headers["Location"] == ui_url(changed)
     now = stored(client, headers, changed)
     assert (now["value"], now["version"]) == ("true", 2)
@@ -183,7 +183,7 @@ def test_undelete_brings_a_deleted_config_back(ui, client, headers, changed):
         ui_url(changed, "restore"),
         data={"csrf_token": csrf_from(listing.data), "version": "1", "expectedVersion": "2"},
     )
-    assert answer.status_code == 302
+    assert answer.status_code == 303
     back = stored(client, headers, changed)
     assert (back["value"], back["version"]) == ("false", 3)
     listing = ui.get(f"/ui/integrations/{changed['integration']}/deleted")

@@ -50,7 +50,7 @@ def test_development_login_signs_in_with_the_tenants_and_scopes_chosen(dev_app, 
             "next": "/ui/integrations",
         },
     )
-    assert answer.status_code == 302
+    assert answer.status_code == 303
     assert answer.headers["Location"] == "/ui/integrations"
     cookie = answer.headers["Set-Cookie"]
     assert "HttpOnly" in cookie
@@ -75,7 +75,7 @@ def test_development_login_never_redirects_off_the_ui(dev_app, tenant):
         answer = client.post(
             "/ui/login/dev", data={"csrf_token": token, "tenants": tenant, "next": target}
         )
-        assert answer.status_code == 302, (target, text_of(answer.data))
+        assert answer.status_code == 303, (target, text_of(answer.data))
         assert answer.headers["Location"] == "/ui/", target
 
 
@@ -92,7 +92,7 @@ def test_logout_forgets_the_token(app, token):
     client = signed_in_client(app, token)
     page = client.get("/ui/integrations")
     answer = client.post("/ui/logout", data={"csrf_token": csrf_from(page.data)})
-    assert answer.status_code == 302
+    assert answer.status_code == 303
     assert client.get("/ui/integrations").status_code == 302
 
 
@@ -211,7 +211,7 @@ def test_development_login_refuses_claims_the_api_would_refuse(dev_app, tenant, 
     form = {"tenants": tenant, "scope": ["ConnTenantConfigApi:TenantIntegration:Read"]}
     form |= {"csrf_token": csrf_from(client.get("/ui/login").data), field: value}
     answer = client.post("/ui/login/dev", data=form)
-    assert answer.status_code == 302
+    assert answer.status_code == 303
     assert answer.headers["Location"].startswith("/ui/login")
     page = client.get(answer.headers["Location"])
     assert "The development token was refused" in text_of(page.data)
