@@ -10,6 +10,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import textwrap
 import time
 from pathlib import Path
 
@@ -138,7 +139,7 @@ def commit() -> str:
         found = subprocess.run(  # noqa: S603
             argv, cwd=REPO, capture_output=True, text=True, check=False
         )
-        return found.stdout.strip()[:80]
+        return textwrap.shorten(found.stdout.strip(), 80, placeholder=" …")
 
     head = (log().split() or ["?"])[0]
     return f"{head}; tenant_config/ last changed by {log('tenant_config')}"
