@@ -26,7 +26,7 @@ from tenant_config.platform.api import Api, api_config, check_url, register_docs
 from tenant_config.platform.auth import init_auth
 from tenant_config.platform.changes import init_changes
 from tenant_config.platform.counters import init_counters
-from tenant_config.platform.database import configure_engine, db, engine_options
+from tenant_config.platform.database import configure_engine, db, engine_options, release_sessions
 from tenant_config.platform.encryption.column import init_encryption
 from tenant_config.platform.problem_responses import register_error_handlers
 from tenant_config.platform.settings import Settings
@@ -65,6 +65,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         ensure_dev_keys(settings)
     init_encryption(app, settings)
     db.init_app(app)
+    release_sessions(app)
     with app.app_context():
         configure_engine(db.engine)
         metrics.init_metrics(app, db.engine)

@@ -235,7 +235,7 @@ def api(race_server, headers, tenant) -> Iterator[Api]:
 
 
 @pytest.fixture(scope="session")
-def private_pg(jwks_file, tmp_path_factory):
+def private_cluster(jwks_file, tmp_path_factory):
     """A migrated PostgreSQL of the tests' own, which they may stop and start."""
     if reason := PrivatePostgres.missing():
         unavailable(reason)
@@ -250,6 +250,13 @@ def private_pg(jwks_file, tmp_path_factory):
         yield server
     finally:
         server.cleanup()
+
+
+@pytest.fixture
+def private_pg(private_cluster):
+    """The private PostgreSQL, running: one test that stopped it and failed takes no other down."""
+    private_cluster.ensure_running()
+    return private_cluster
 
 
 @pytest.fixture

@@ -11,9 +11,10 @@ from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import ParamSpec, TypeVar
 
+from flask import Flask
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import DateTime, Engine, String, TypeDecorator, event
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, declared_attr, mapped_column, registry
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -134,6 +135,22 @@ def configure_engine(engine: Engine) -> None:
         # A deferred transaction that reads and then writes fails at once with SQLITE_BUSY when
         # another writer got in between; IMMEDIATE waits for the lock (busy timeout) instead.
         connection.exec_driver_sql("BEGIN IMMEDIATE" if _write_intent.get() else "BEGIN")
+
+
+def release_sessions(app: Flask) -> None:
+    """End each request's session even when the database dropped its connection meanwhile."""
+
+    # Registered after Flask-SQLAlchemy's, so it runs first (Flask runs teardowns in reverse).
+    @app.teardown_appcontext
+    def _close(_error: BaseException | None) -> None:
+        session = db.session()  # the request's own, behind the scoped proxy
+        try:
+            session.close()
+        except DBAPIError:
+            # The server ended the session (it stopped, or an operator terminated it): the
+            # ROLLBACK failed, and raised from a teardown it would replace the request's answer
+            # (a 200, or the 503 problem) with a bare 500 from the HTTP server.
+            session.invalidate()
 
 
 @contextmanager

@@ -61,11 +61,21 @@ def test_database_outage_answers_503_fast_and_recovers_without_restart(
             ]
             private_pg.wait_for_lock_waiters(2)
             private_pg.stop()  # "fast": the server ends every session, the blocked ones included
-            for future in in_flight:
-                response, timings["in flight when stopped"] = future.result(timeout=30)
-                assert_unavailable(response)
+            (read, timings["read in flight"]), (write, timings["write in flight"]) = [
+                future.result(timeout=30) for future in in_flight
+            ]
     finally:
         locker.close()
+    # Ending the locker's session frees the table: a waiter may run its statement in the
+    # instant before its own session ends, and answer as if nothing happened. Either answer
+    # is right; a 500, a hang or a half-done write is not.
+    if read.status_code == 200:
+        assert read.json()["value"] == "v0"
+    else:
+        assert_unavailable(read)
+    written = write.status_code == 200
+    if not written:
+        assert_unavailable(write)
     try:
         for name, (method, path, kwargs) in calls.items():
             response, timings[name] = timed(api.call, method, path, **kwargs)
@@ -89,9 +99,11 @@ def test_database_outage_answers_503_fast_and_recovers_without_restart(
     for _ in range(8):  # every pooled connection of both workers died with the server
         response = api.call("GET", url)
         assert response.status_code == 200, response.text
-        assert response.json()["version"] == 0  # the PUT cut off in flight left nothing behind
-        assert response.json()["value"] == "v0"
-    changed = api.call("PUT", url, json={"group": "g", "name": "p1", "value": "v1", "version": 0})
+        # A PUT cut off in flight left nothing behind; one answered 200 is there whole.
+        stored = response.json()["version"], response.json()["value"]
+        assert stored == ((1, "x") if written else (0, "v0"))
+    again = {"group": "g", "name": "p1", "value": "v1", "version": 1 if written else 0}
+    changed = api.call("PUT", url, json=again)
     assert changed.status_code == 200, changed.text
     assert "Traceback" not in server.logs()
     assert server.logs().count("Booting worker") == 2  # no worker died or was replaced

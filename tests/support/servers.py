@@ -161,6 +161,11 @@ class PrivatePostgres:
         )  # fmt: skip
         return self
 
+    def ensure_running(self) -> None:
+        """Start the server again when a test stopped it and ended before starting it."""
+        if not (self.data / "postmaster.pid").exists():
+            self.start()
+
     def stop(self, mode: str = "fast") -> None:
         self._as_postgres(
             str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-m", mode, "-w", "-t", "30", "stop"
