@@ -101,6 +101,7 @@ def actions(session: UserSession, seeded: Seeded) -> list[Action]:
         ),
         Action("restore", restore, 303),
         Action("point in time", get(f"{main}/as-of?asOf={midway}")),
+        Action("deleted configs page (500+ history rows)", get(f"{main}/deleted")),
         Action("compare", get(f"{main}/compare?with={seeded.peer}")),
         Action("copy of 5 configs", copy),
         Action("instances page", get(f"{main}/instances")),

@@ -17,7 +17,7 @@ from tenant_config.config_versions import queries
 from tenant_config.config_versions.models import DELETE, ConfigVersion
 from tenant_config.integrations.queries import get_integration
 from tenant_config.platform.database import db
-from tenant_config.platform.encryption.masking import shown_to
+from tenant_config.platform.encryption.masking import Shown, shown_to
 from tenant_config.platform.pagination import Page, paginate
 from tenant_config.platform.tenancy import Principal, visible_to
 
@@ -45,38 +45,54 @@ class AsConfig:
         return getattr(self._row, name)
 
 
-def states_at(scope: ColumnElement[bool], instant: datetime) -> Select:
-    """Select, within `scope`, the history row that was each config's state at `instant`."""
+def last_rows(scope: ColumnElement[bool], instant: datetime | None = None) -> Select:
+    """Select, within `scope`, each config's last history row (the last by `instant`, if given)."""
+    written = [ConfigVersion.updated_at <= instant] if instant is not None else []
     last = (
         select(ConfigVersion.tenant_config_id, func.max(ConfigVersion.version).label("version"))
-        .where(scope, ConfigVersion.updated_at <= instant)
+        .where(scope, *written)
         .group_by(ConfigVersion.tenant_config_id)
         .subquery()
     )
-    return (
-        select(ConfigVersion)
-        .join(
-            last,
-            and_(
-                ConfigVersion.tenant_config_id == last.c.tenant_config_id,
-                ConfigVersion.version == last.c.version,
-            ),
-        )
-        .where(ConfigVersion.operation != DELETE)
+    return select(ConfigVersion).join(
+        last,
+        and_(
+            ConfigVersion.tenant_config_id == last.c.tenant_config_id,
+            ConfigVersion.version == last.c.version,
+        ),
     )
 
 
-def integration_configs_at(
-    *, principal: Principal, integration_id: uuid.UUID, args: Mapping[str, Any]
-) -> Page:
-    """Return one page of an integration's configs as they stood at `args["asOf"]`."""
+def states_at(scope: ColumnElement[bool], instant: datetime) -> Select:
+    """Select, within `scope`, the history row that was each config's state at `instant`."""
+    return last_rows(scope, instant).where(ConfigVersion.operation != DELETE)
+
+
+def deleted_configs(*, principal: Principal, integration_id: uuid.UUID) -> list[Shown]:
+    """Return the integration's configs whose last history row is their DELETE, newest first."""
+    scope = _integration_scope(principal, integration_id)
+    query = last_rows(scope).where(ConfigVersion.operation == DELETE)
+    rows = db.session.scalars(
+        query.order_by(ConfigVersion.updated_at.desc(), ConfigVersion.tenant_config_id)
+    ).all()
+    return [shown_to(principal, row) for row in rows]
+
+
+def _integration_scope(principal: Principal, integration_id: uuid.UUID) -> ColumnElement[bool]:
     scope = and_(
         ConfigVersion.integration_id == integration_id, visible_to(principal, ConfigVersion)
     )
     if db.session.scalar(select(ConfigVersion.id).where(scope).limit(1)) is None:
         # No history the caller may read: the integration must still be its own (else 404).
         get_integration(principal=principal, integration_id=integration_id)
-    return _page_at(principal, scope, args)
+    return scope
+
+
+def integration_configs_at(
+    *, principal: Principal, integration_id: uuid.UUID, args: Mapping[str, Any]
+) -> Page:
+    """Return one page of an integration's configs as they stood at `args["asOf"]`."""
+    return _page_at(principal, _integration_scope(principal, integration_id), args)
 
 
 def lookup_at(

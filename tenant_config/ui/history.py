@@ -9,7 +9,7 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from marshmallow import ValidationError, fields, validate
 
 from tenant_config.config_versions import service as versions
-from tenant_config.config_versions.models import DELETE
+from tenant_config.config_versions.as_of import deleted_configs
 from tenant_config.config_versions.queries import MAX_VERSION
 from tenant_config.config_versions.schemas import DiffArgsSchema, OneConfigVersionListArgsSchema
 from tenant_config.configs import restore as restoring
@@ -174,32 +174,14 @@ def restore_failed(
 def deleted(integration_id: uuid.UUID) -> str:
     """List the integration's deleted configs (their history's last row is a DELETE)."""
     principal = signed_in(VERSION_READ)
-    last = last_rows(principal, integration_id)
-    gone = [row for row in last if row.operation == DELETE]
+    rows = deleted_configs(principal=principal, integration_id=integration_id)
     return page(
         "history/deleted.html",
         integration_id=integration_id,
-        integration_name=last[0].integration_name if last else None,
-        rows=sorted(gone, key=lambda row: row.updated_at, reverse=True),
+        integration_name=rows[0].integration_name if rows else None,
+        rows=rows,
         may_restore=CONFIG_WRITE in principal.scopes,
     )
-
-
-def last_rows(principal: Principal, integration_id: uuid.UUID) -> list:
-    """Return the last history row of each config the integration ever had."""
-    last: dict[uuid.UUID, object] = {}
-    number, sort = 0, ["tenantConfig,ASC", "version,DESC"]
-    while True:
-        found = versions.list_versions(
-            principal=principal,
-            integration_id=integration_id,
-            args={"pageSize": 100, "pageNumber": number, "pageSort": sort},
-        )
-        for row in found.content:
-            last.setdefault(row.tenant_config_id, row)
-        number += 1
-        if number * found.size >= found.total:
-            return list(last.values())
 
 
 @bp.route("/integrations/<uuid:integration_id>/as-of")
