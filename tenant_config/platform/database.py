@@ -143,6 +143,8 @@ def release_sessions(app: Flask) -> None:
     # Registered after Flask-SQLAlchemy's, so it runs first (Flask runs teardowns in reverse).
     @app.teardown_appcontext
     def _close(_error: BaseException | None) -> None:
+        if not db.session.registry.has():
+            return  # the request opened no session (health checks, static files)
         session = db.session()  # the request's own, behind the scoped proxy
         try:
             session.close()
