@@ -6,7 +6,6 @@ Helpers that are not fixtures live in tests/support/ and are imported the ordina
 from __future__ import annotations
 
 import json
-import threading
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -16,12 +15,12 @@ from flask import Flask
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, event, text
-from werkzeug.serving import make_server
 
 from tenant_config.app import create_app
 from tenant_config.platform.database import db
 from tenant_config.platform.settings import Settings
 from tests.support.bodies import config_body, integration_body
+from tests.support.in_process import served
 from tests.support.needs import unavailable
 from tests.support.races import PG_ROUNDS, SQLITE_ROUNDS, Api
 from tests.support.servers import Gunicorn, PrivatePostgres, server_env
@@ -218,20 +217,14 @@ def rounds(database_url) -> int:
 @pytest.fixture
 def race_server(app) -> Iterator[str]:
     """Serve the app over real HTTP on a free loopback port."""
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.port}"
-    httpd.shutdown()
-    thread.join(timeout=5)
+    with served(app) as url:
+        yield url
 
 
 @pytest.fixture
-def api(race_server, headers, tenant) -> Iterator[Api]:
+def api(race_server, headers, tenant) -> Api:
     """This test's tenant calling the served app, with `race()` to release calls together."""
-    api = Api(race_server, headers, tenant)
-    yield api
-    api.pool.shutdown()
+    return Api(race_server, headers, tenant)
 
 
 @pytest.fixture(scope="session")

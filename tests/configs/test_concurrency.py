@@ -3,31 +3,17 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
-import pytest
 import requests
-from werkzeug.serving import make_server
 
 WRITERS = 8
 WRITES_EACH = 6
 
 
-@pytest.fixture
-def server(app) -> Iterator[str]:
-    """Serve the app over real HTTP on a free loopback port."""
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.port}"
-    httpd.shutdown()
-    thread.join(timeout=5)
-
-
-def test_concurrent_if_match_writers_lose_no_update(server, headers, integration, new_config):
+def test_concurrent_if_match_writers_lose_no_update(race_server, headers, integration, new_config):
     config = new_config(name="counter", value="start")
-    url = f"{server}/tenantintegrations/{integration['id']}/configs/{config['id']}"
+    url = f"{race_server}/tenantintegrations/{integration['id']}/configs/{config['id']}"
 
     def writer(number: int) -> list[str]:
         written = []
@@ -53,7 +39,7 @@ def test_concurrent_if_match_writers_lose_no_update(server, headers, integration
 
     final = requests.get(url, headers=headers, timeout=10).json()
     assert final["version"] == len(successes) == WRITERS * WRITES_EACH
-    versions_url = f"{server}/tenantintegrations/{integration['id']}/configs/versions"
+    versions_url = f"{race_server}/tenantintegrations/{integration['id']}/configs/versions"
     rows, page = [], 0
     while True:
         answer = requests.get(
@@ -70,9 +56,9 @@ def test_concurrent_if_match_writers_lose_no_update(server, headers, integration
     assert sorted(row["value"] for row in rows[1:]) == sorted(successes)
 
 
-def test_the_same_if_match_wins_exactly_once(server, headers, integration, new_config):
+def test_the_same_if_match_wins_exactly_once(race_server, headers, integration, new_config):
     config = new_config(name="race", value="start")
-    url = f"{server}/tenantintegrations/{integration['id']}/configs/{config['id']}"
+    url = f"{race_server}/tenantintegrations/{integration['id']}/configs/{config['id']}"
     etag = requests.get(url, headers=headers, timeout=10).headers["ETag"]
     barrier = threading.Barrier(WRITERS)
 

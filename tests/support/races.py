@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from typing import TypeVar
 
 import requests
 
@@ -11,6 +14,7 @@ from tests.support.bodies import integration_body
 
 # PostgreSQL runs transactions side by side, so races there need many rounds to show;
 # SQLite takes its write lock up front (BEGIN IMMEDIATE), so a few rounds prove the answers.
+T = TypeVar("T")
 PG_ROUNDS = 20
 SQLITE_ROUNDS = 4
 
@@ -20,7 +24,6 @@ class Api:
 
     def __init__(self, base: str, headers: dict[str, str], tenant: str):
         self.base, self.headers, self.tenant = base, headers, tenant
-        self.pool = ThreadPoolExecutor(8)
 
     def call(self, method: str, path: str, **kwargs) -> requests.Response:
         headers = self.headers | kwargs.pop("headers", {})
@@ -52,17 +55,27 @@ class Api:
 
     def race(self, *calls: tuple) -> list[requests.Response]:
         """Send every `(method, path, **kwargs)` at once (a barrier releases them); no 5xx."""
-        barrier = threading.Barrier(len(calls))
-
-        def run(call: tuple) -> requests.Response:
-            method, path, *options = call
-            barrier.wait(timeout=10)
-            return self.call(method, path, **(options[0] if options else {}))
-
-        answers = list(self.pool.map(run, calls))
+        answers = together(
+            [
+                functools.partial(self.call, method, path, **(options[0] if options else {}))
+                for method, path, *options in calls
+            ]
+        )
         for answer in answers:
             assert answer.status_code < 500, answer.text
         return answers
+
+
+def together(calls: list[Callable[[], T]]) -> list[T]:
+    """Run every call at once (a barrier releases them) and return the answers in order."""
+    barrier = threading.Barrier(len(calls))
+
+    def run(call: Callable[[], T]) -> T:
+        barrier.wait(timeout=10)
+        return call()
+
+    with ThreadPoolExecutor(len(calls)) as pool:
+        return list(pool.map(run, calls))
 
 
 def operations(rows: list[dict]) -> list[tuple[int, str]]:

@@ -45,6 +45,16 @@ def expire_access_token(ui: FlaskClient, provider: Provider) -> None:
         session[SESSION_KEY] = expired
 
 
+def form_opened_before_expiry(oidc_app, provider: Provider, tenant: str):
+    """Sign in, open the new-integration form, then let the access token expire."""
+    provider.user = User(tenants=(tenant,))
+    app = oidc_app()
+    ui = login(app)
+    csrf = csrf_from(ui.get("/ui/integrations/new").data)
+    expire_access_token(ui, provider)
+    return app, ui, csrf
+
+
 def new_integration_form(ui: FlaskClient, tenant: str, name: str, csrf: str):
     body = integration_body(tenant, name=name)
     return ui.post("/ui/integrations/new", data=body | {"csrf_token": csrf})
@@ -85,11 +95,7 @@ def test_a_token_far_from_expiry_is_not_renewed(oidc_app, provider, tenant):
 def test_a_form_posted_after_the_token_expired_is_saved_with_a_renewed_token(
     oidc_app, provider, tenant
 ):
-    provider.user = User(tenants=(tenant,))
-    app = oidc_app()
-    ui = login(app)
-    csrf = csrf_from(ui.get("/ui/integrations/new").data)
-    expire_access_token(ui, provider)
+    app, ui, csrf = form_opened_before_expiry(oidc_app, provider, tenant)
 
     saved = new_integration_form(ui, tenant, "after-expiry", csrf)
     assert saved.status_code == 303, text_of(saved.data)
@@ -120,11 +126,7 @@ def test_a_refused_refresh_of_a_page_goes_straight_back_to_the_provider(oidc_app
 def test_a_form_posted_when_the_session_cannot_be_renewed_says_so_and_leads_back(
     oidc_app, provider, tenant
 ):
-    provider.user = User(tenants=(tenant,))
-    app = oidc_app()
-    ui = login(app)
-    csrf = csrf_from(ui.get("/ui/integrations/new").data)
-    expire_access_token(ui, provider)
+    app, ui, csrf = form_opened_before_expiry(oidc_app, provider, tenant)
     provider.refuse_refresh = True
 
     refused = new_integration_form(ui, tenant, "lost-form", csrf)

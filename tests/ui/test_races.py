@@ -4,15 +4,14 @@ meanwhile), never a 5xx, and the history holds exactly the winners' changes."""
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterator
 
 import pytest
 import requests
-from werkzeug.serving import make_server
 
 from tenant_config.ui.login import DEV_SCOPES
+from tests.support.in_process import served
+from tests.support.races import together
 from tests.ui.support import csrf_from, text_of
 
 USERS = 4
@@ -21,12 +20,8 @@ USERS = 4
 @pytest.fixture
 def ui_base(dev_app) -> Iterator[str]:
     """Serve the development app over real HTTP on a free loopback port."""
-    httpd = make_server("127.0.0.1", 0, dev_app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.port}"
-    httpd.shutdown()
-    thread.join(timeout=5)
+    with served(dev_app) as url:
+        yield url
 
 
 def sign_in(base: str, tenant: str, name: str) -> requests.Session:
@@ -47,20 +42,18 @@ def sign_in(base: str, tenant: str, name: str) -> requests.Session:
     return user
 
 
-def together(calls: list) -> list[requests.Response]:
-    """Run every call at once (a barrier releases them) and return the answers in order."""
-    barrier = threading.Barrier(len(calls))
-
-    def run(call) -> requests.Response:
-        barrier.wait(timeout=10)
-        return call()
-
-    with ThreadPoolExecutor(len(calls)) as pool:
-        return list(pool.map(run, calls))
-
-
 def post(user: requests.Session, url: str, data: dict):
     return lambda: user.post(url, data=data, allow_redirects=False, timeout=30)
+
+
+def everyone_sends(users, forms, url: str, fields: Callable[[int], dict]) -> list:
+    """Post every user's form (with its own CSRF token, and `fields(n)` for user n) at once."""
+    return together(
+        [
+            post(user, url, {"csrf_token": csrf_from(form.text), **fields(n)})
+            for n, (user, form) in enumerate(zip(users, forms, strict=True))
+        ]
+    )
 
 
 @pytest.fixture
@@ -77,22 +70,17 @@ def test_simultaneous_saves_of_one_version_keep_one_and_show_the_rest_a_conflict
         forms = [user.get(url, timeout=10) for user in users]
         version = str(round_)
         assert f'name="version" value="{version}"' in forms[0].text
-        answers = together(
-            [
-                post(
-                    user,
-                    url,
-                    {
-                        "csrf_token": csrf_from(form.text),
-                        "version": version,
-                        "group": "notes",
-                        "name": "raceNote",
-                        "value": f"r{round_}-u{n}",
-                        "reason": f"user {n}",
-                    },
-                )
-                for n, (user, form) in enumerate(zip(users, forms, strict=True))
-            ]
+        answers = everyone_sends(
+            users,
+            forms,
+            url,
+            lambda n, round_=round_, version=version: {
+                "version": version,
+                "group": "notes",
+                "name": "raceNote",
+                "value": f"r{round_}-u{n}",
+                "reason": f"user {n}",
+            },
         )
         statuses = sorted(answer.status_code for answer in answers)
         assert statuses == [303] + [409] * (USERS - 1), [text_of(a.text)[:300] for a in answers]
@@ -143,20 +131,11 @@ def test_simultaneous_adds_of_one_name_create_it_once(
     url = f"{ui_base}/ui/integrations/{integration['id']}/configs/new"
     for round_ in range(rounds):
         forms = [user.get(url, timeout=10) for user in users]
-        answers = together(
-            [
-                post(
-                    user,
-                    url,
-                    {
-                        "csrf_token": csrf_from(form.text),
-                        "group": "g",
-                        "name": f"twin{round_}",
-                        "value": f"u{n}",
-                    },
-                )
-                for n, (user, form) in enumerate(zip(users, forms, strict=True))
-            ]
+        answers = everyone_sends(
+            users,
+            forms,
+            url,
+            lambda n, round_=round_: {"group": "g", "name": f"twin{round_}", "value": f"u{n}"},
         )
         statuses = sorted(answer.status_code for answer in answers)
         assert statuses == [303] + [409] * (USERS - 1), [text_of(a.text)[:300] for a in answers]

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page
-from werkzeug.serving import make_server
 
 from tenant_config.app import create_app
 from tenant_config.platform.database import db
 from tenant_config.platform.settings import DEV_AUDIENCE, DEV_ISSUER
 from tests.support.bodies import config_body, integration_body
+from tests.support.in_process import served
 from tests.support.needs import unavailable
 from tests.support.settings import make_settings
 from tests.ui.browser.support import (
@@ -71,12 +70,8 @@ def ui_server(app, database_url, tmp_path_factory) -> Iterator[str]:
         secret_key="",  # development generates its own, as `make run` does
     )
     dev_app = create_app(settings)
-    httpd = make_server("127.0.0.1", 0, dev_app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.port}"
-    httpd.shutdown()
-    thread.join(timeout=5)
+    with served(dev_app) as url:
+        yield url
     with dev_app.app_context():
         db.engine.dispose()
 

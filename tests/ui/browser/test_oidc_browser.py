@@ -8,16 +8,15 @@ cookie set over plain HTTP by http://127.0.0.1 (a potentially trustworthy origin
 from __future__ import annotations
 
 import re
-import threading
 import uuid
 from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Page, expect
-from werkzeug.serving import make_server
 
 from tenant_config.platform.database import db
 from tenant_config.platform.settings import DEFAULT_OIDC_SCOPES
+from tests.support.in_process import served
 from tests.support.oidc_provider import CLIENT_ID, CLIENT_SECRET, User
 
 pytestmark = pytest.mark.browser
@@ -33,14 +32,9 @@ def oidc_server(make_app, provider) -> Iterator[str]:
         oidc_client_secret=CLIENT_SECRET,
         oidc_scopes=DEFAULT_OIDC_SCOPES,
     )
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    url = f"http://127.0.0.1:{httpd.port}"
-    provider.redirect_uris = (f"{url}/ui/login/callback",)  # the URL the app derives
-    yield url
-    httpd.shutdown()
-    thread.join(timeout=5)
+    with served(app) as url:
+        provider.redirect_uris = (f"{url}/ui/login/callback",)  # the URL the app derives
+        yield url
     with app.app_context():
         db.engine.dispose()
 
